@@ -1,0 +1,65 @@
+// swift-tools-version: 6.2
+// SpotCheck: spot-check supervision (双随机一公开) of legal-service institutions.
+// The module map is ../shared/design/ARCHITECTURE.md; benchmarks live in their own package
+// (Benchmarks/Package.swift) so that CI never builds them.
+
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "SpotCheck",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "WorkingDays", targets: ["WorkingDays"]),
+        .library(name: "Store", targets: ["Store"]),
+        .library(name: "Import", targets: ["Import"]),
+        .executable(name: "spotcheck", targets: ["spotcheck"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "YAML"]),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Pure: civil dates and layered working-day calendars. Standard library only.
+        .target(name: "WorkingDays", swiftSettings: strict),
+        // GRDB on the system libsqlite3: schema, migrations, audit log, calendar versions.
+        .target(
+            name: "Store",
+            dependencies: [
+                "WorkingDays",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+        // Files from officials → validated values, with errors naming file, line and field.
+        .target(
+            name: "Import",
+            dependencies: [
+                "WorkingDays", "Store",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+        // The command line for officials and ops: thin.
+        .executableTarget(
+            name: "spotcheck",
+            dependencies: [
+                "WorkingDays", "Store", "Import",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays", "Import"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "WorkingDays"], swiftSettings: strict),
+        .testTarget(name: "ImportTests", dependencies: ["Import", "WorkingDays"], swiftSettings: strict),
+        .testTarget(name: "SpotcheckCLITests", dependencies: ["spotcheck"], swiftSettings: strict),
+    ]
+)

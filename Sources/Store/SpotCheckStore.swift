@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+
+/// The SpotCheck database: one SQLite file (WAL, `synchronous=FULL`), opened through GRDB's
+/// `DatabasePool` on the system libsqlite3, migrated on open.
+///
+/// Every state change goes through ``write(_:)``: one transaction that also appends its audit
+/// entry (ARCHITECTURE.md, "Rules of the house").
+public final class SpotCheckStore: Sendable {
+    /// The database file.
+    public let path: String
+    /// The GRDB pool: one writer, concurrent readers.
+    public let pool: DatabasePool
+
+    /// Opens (creating the file and its directory when missing) and migrates the database.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        do {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.io("cannot create the directory of \(path): \(error.localizedDescription)")
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.label = "spotcheck"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB's pool sets the writer to synchronous=NORMAL when it switches to WAL; NORMAL
+            // can lose the last committed transactions on power loss. Nothing committed may be
+            // lost, so the writer runs with FULL.
+            try pool.barrierWriteWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            try Migrations.migrator.migrate(pool)
+        } catch {
+            throw StoreError.io("cannot open the database \(path): \(error)")
+        }
+    }
+
+    /// Runs `change` in one write transaction; `change` appends its audit entry with
+    /// ``AuditLog/append(_:actor:action:subject:details:)``.
+    public func write<T>(_ change: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.write { db in try change(db) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.io("database write failed: \(error)")
+        }
+    }
+
+    /// Reads a consistent snapshot.
+    public func read<T>(_ query: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read { db in try query(db) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.io("database read failed: \(error)")
+        }
+    }
+}
+
+/// A failure of the store, mapped by the CLI to an exit code.
+public enum StoreError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// The database could not be opened, read or written (exit 74).
+    case io(String)
+    /// The request conflicts with what is stored (exit 65).
+    case refused(String)
+
+    public var description: String {
+        switch self {
+        case let .io(message), let .refused(message): message
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import Import
+import Store
+import SystemPackage
+import WorkingDays
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The database file (created on first use).", discussion: "Default: $SPOTCHECK_DB, then the config file's db, then /var/lib/spotcheck/spotcheck.sqlite."))
+    var db: String?
+
+    @Option(name: .long, help: "Who is acting, for the audit log (default: $SPOTCHECK_ACTOR, then the login name).")
+    var actor: String?
+}
+
+/// Configuration: command-line flags, then environment variables (`SPOTCHECK_DB`,
+/// `SPOTCHECK_REGION`, `SPOTCHECK_ACTOR`), then the YAML file named by `SPOTCHECK_CONFIG`
+/// (default `/etc/spotcheck/spotcheck.yaml`, optional), then built-in defaults.
+struct Settings {
+    static let defaultDatabase = "/var/lib/spotcheck/spotcheck.sqlite"
+    static let defaultConfigFile = "/etc/spotcheck/spotcheck.yaml"
+
+    var databasePath: String
+    /// The deployment's region: the default of every `--region`.
+    var region: Region
+    var actor: String
+
+    static func load(_ options: GlobalOptions) async throws -> Settings {
+        let environment = ProcessInfo.processInfo.environment
+        let configFile = environment["SPOTCHECK_CONFIG"] ?? defaultConfigFile
+        let fileProvider: FileProvider<YAMLSnapshot>
+        do {
+            fileProvider = try await FileProvider<YAMLSnapshot>(filePath: FilePath(configFile), allowMissing: true)
+        } catch {
+            throw CLIError.badInput("\(configFile): cannot be read as the SpotCheck configuration: \(error)")
+        }
+        let config = ConfigReader(providers: [
+            EnvironmentVariablesProvider().prefixKeys(with: "spotcheck"),
+            fileProvider,
+        ])
+        let regionName = config.string(forKey: "region", default: Region.ningxia.name)
+        guard Region.isValidName(regionName) else {
+            throw CLIError.badInput("configuration key region: \"\(regionName)\" is not a region name such as national or ningxia")
+        }
+        let login = environment["SUDO_USER"] ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
+        return Settings(
+            databasePath: options.db ?? config.string(forKey: "db", default: defaultDatabase),
+            region: Region(name: regionName),
+            actor: options.actor ?? config.string(forKey: "actor", default: login))
+    }
+
+    func openStore() throws -> SpotCheckStore {
+        try SpotCheckStore(path: databasePath)
+    }
+}
+
+/// Errors the CLI reports, each with its sysexits code.
+enum CLIError: Error, CustomStringConvertible {
+    case usage(String)
+    case badInput(String)
+    case io(String)
+
+    var description: String {
+        switch self {
+        case let .usage(message), let .badInput(message), let .io(message): message
+        }
+    }
+
+    var exitCode: Int32 {
+        switch self {
+        case .usage: 64
+        case .badInput: 65
+        case .io: 74
+        }
+    }
+}
+
+/// Runs a command body, printing errors to stderr and exiting with the right code.
+func runReportingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as CLIError {
+        FileHandle.standardError.write(Data("spotcheck: \(error)\n".utf8))
+        throw ExitCode(error.exitCode)
+    } catch let error as InputError {
+        FileHandle.standardError.write(Data("\(error)\nspotcheck: refused; nothing was changed\n".utf8))
+        throw ExitCode(65)
+    } catch let error as StoreError {
+        FileHandle.standardError.write(Data("spotcheck: \(error)\n".utf8))
+        switch error {
+        case .io: throw ExitCode(74)
+        case .refused: throw ExitCode(65)
+        }
+    }
+}
+
+/// Prints one JSON document on stdout.
+func printJSON(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let data = try encoder.encode(value)
+    FileHandle.standardOutput.write(data + Data("\n".utf8))
+}
+
+extension CivilDate: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
+
+/// Pads `text` to `width` display columns (CJK characters count two).
+func pad(_ text: String, _ width: Int) -> String {
+    let columns = text.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 && $1.properties.isIdeographic || (0x3000...0xFF60).contains($1.value) ? 2 : 1) }
+    return text + String(repeating: " ", count: max(1, width - columns))
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import Foundation
+
+/// `spotcheck`: the command line for officials and ops.
+@main
+struct SpotCheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spotcheck",
+        abstract: "Spot-check supervision (双随机一公开) of legal-service institutions.",
+        discussion: """
+            Every query takes --json and prints one JSON document on stdout. Exit codes: 0 ok, \
+            64 usage, 65 bad input (nothing was changed), 74 I/O.
+            """,
+        subcommands: [CalendarCommand.self, AuditCommand.self]
+    )
+}
