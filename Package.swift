@@ -58,7 +58,10 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays", "Import"], swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "WorkingDays"], swiftSettings: strict),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "WorkingDays", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .testTarget(name: "ImportTests", dependencies: ["Import", "WorkingDays"], swiftSettings: strict),
         .testTarget(name: "SpotcheckCLITests", dependencies: ["spotcheck"], swiftSettings: strict),
     ]

@@ -77,6 +77,13 @@ struct DayJSON: Encodable {
     }
 }
 
+/// N must be exactly one integer.
+func validateWorkdays(_ arguments: [String]) throws {
+    guard arguments.count == 1, Int(arguments[0]) != nil else {
+        throw ValidationError("expected one whole number of working days N after DATE (negative counts back), got \(arguments.isEmpty ? "none" : arguments.joined(separator: " "))")
+    }
+}
+
 func provisionalLine(_ provisional: Bool, _ reasons: [String]) -> String {
     provisional ? "\nPROVISIONAL: \(reasons.joined(separator: "; "))" : ""
 }
@@ -118,7 +125,10 @@ extension CalendarCommand {
             commandName: "add",
             abstract: "The N-th working day after DATE (DATE itself does not count); negative N counts back.")
         @Argument(help: "yyyy-MM-dd") var date: CivilDate
-        @Argument(help: "Working days; negative for before.") var workdays: Int
+        // `.allUnrecognized` so that a negative N such as -5 is taken as a number, not an option.
+        @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Working days; negative for before (e.g. -5).", valueName: "n"))
+        var workdaysArgument: [String] = []
+        var workdays: Int { Int(workdaysArgument.first ?? "") ?? 0 }
         @OptionGroup var options: CalendarQueryOptions
 
         struct Output: Encodable {
@@ -131,6 +141,7 @@ extension CalendarCommand {
         }
 
         func validate() throws {
+            try validateWorkdays(workdaysArgument)
             guard abs(workdays) <= 1_000_000 else { throw ValidationError("N must be between -1000000 and 1000000") }
         }
 
@@ -277,7 +288,10 @@ extension CalendarCommand {
             commandName: "explain",
             abstract: "The day-by-day trace of DATE + N working days, with the reason for each day.")
         @Argument(help: "yyyy-MM-dd") var date: CivilDate
-        @Argument(help: "Working days; negative for before.") var workdays: Int
+        // `.allUnrecognized` so that a negative N such as -5 is taken as a number, not an option.
+        @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Working days; negative for before (e.g. -5).", valueName: "n"))
+        var workdaysArgument: [String] = []
+        var workdays: Int { Int(workdaysArgument.first ?? "") ?? 0 }
         @OptionGroup var options: CalendarQueryOptions
 
         struct Step: Encodable {
@@ -296,6 +310,7 @@ extension CalendarCommand {
         }
 
         func validate() throws {
+            try validateWorkdays(workdaysArgument)
             guard abs(workdays) <= 400 else { throw ValidationError("explain walks day by day: N must be between -400 and 400") }
         }
 

@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+import Store
+import Testing
+import WorkingDays
+
+/// A fresh database file in a temporary directory.
+func temporaryDatabasePath() -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("spotcheck-store-\(UUID().uuidString)")
+    return directory.appendingPathComponent("db/spotcheck.sqlite").path
+}
+
+func layerFile(year: Int, region: Region = .national, offDay: String, text: String? = nil) -> CalendarLayerFile {
+    let notice = Notice(number: "N\(year)", title: "notice \(year)", published: nil, sources: ["test"])
+    let layer = CalendarLayer(region: region, year: year, notices: [notice],
+                              daysOff: [LayerDay(date: CivilDate(offDay)!, name: "holiday")], makeUpDays: [])
+    return CalendarLayerFile(layer: layer, text: text ?? "layer \(region) \(year) \(offDay)", file: "\(region)-\(year).yaml")
+}
+
+@Suite("Store")
+struct StoreTests {
+    @Test("the file and its directory are created; WAL; the writer runs synchronous=FULL; busy timeout set")
+    func pragmas() throws {
+        let path = temporaryDatabasePath()
+        let store = try SpotCheckStore(path: path)
+        #expect(FileManager.default.fileExists(atPath: path))
+        let (synchronous, journal, timeout) = try store.pool.write { db in
+            (try Int.fetchOne(db, sql: "PRAGMA synchronous")!, try String.fetchOne(db, sql: "PRAGMA journal_mode")!,
+             try Int.fetchOne(db, sql: "PRAGMA busy_timeout")!)
+        }
+        #expect(synchronous == 2, "2 is FULL; GRDB's pool leaves the writer at NORMAL (1)")
+        #expect(journal == "wal")
+        #expect(timeout == 10_000)
+    }
+
+    @Test("migrations run once and reopening keeps the data")
+    func reopen() throws {
+        let path = temporaryDatabasePath()
+        do {
+            let store = try SpotCheckStore(path: path)
+            _ = try store.loadCalendarLayers([layerFile(year: 2030, offDay: "2030-01-01")], actor: "test")
+        }
+        let again = try SpotCheckStore(path: path)
+        #expect(try again.calendarLayersInForce().map(\.year) == [2030])
+        let applied = try again.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
+        #expect(applied == ["v1-audit-and-calendar"])
+    }
+
+    @Test("loading keeps every version, the newest in force; the same bytes again change nothing")
+    func versions() throws {
+        let store = try SpotCheckStore(path: temporaryDatabasePath())
+        let first = try store.loadCalendarLayers([layerFile(year: 2030, offDay: "2030-01-01"),
+                                                  layerFile(year: 2030, region: .ningxia, offDay: "2030-03-05")], actor: "alice")
+        guard case .added = first[0], case .added = first[1] else { Issue.record("\(first)"); return }
+        let same = try store.loadCalendarLayers([layerFile(year: 2030, offDay: "2030-01-01")], actor: "alice")
+        guard case .unchanged = same[0] else { Issue.record("\(same)"); return }
+        let corrected = try store.loadCalendarLayers([layerFile(year: 2030, offDay: "2030-01-02")], actor: "bob")
+        guard case let .replaced(version, previous) = corrected[0] else { Issue.record("\(corrected)"); return }
+        #expect(previous == 1)
+        #expect(version.loadedBy == "bob")
+        let inForce = try store.calendarLayersInForce()
+        #expect(inForce.first { $0.region == .national }?.daysOff.first?.date == CivilDate("2030-01-02"))
+        #expect(try store.calendarVersions().count == 3)
+        let audit = try store.read { db in try AuditEntry.order(Column("seq")).fetchAll(db) }
+        #expect(audit.map(\.action) == ["calendar.load", "calendar.load", "calendar.load"])
+        #expect(audit.last?.subject == "calendar/national/2030")
+        #expect(audit.last?.details.contains("\"replaces\":1") == true)
+    }
+
+    @Test("a failing change rolls back: no layer and no audit entry")
+    func rollback() throws {
+        let store = try SpotCheckStore(path: temporaryDatabasePath())
+        struct Boom: Error {}
+        #expect(throws: StoreError.self) {
+            try store.write { db in
+                try AuditLog.append(db, actor: "t", action: "test", subject: "x", details: ["k": "v"])
+                throw Boom()
+            }
+        }
+        #expect(try store.read { db in try AuditEntry.fetchCount(db) } == 0)
+    }
+
+    @Test("audit verify finds the first tampered, deleted or relinked row")
+    func auditChain() throws {
+        let store = try SpotCheckStore(path: temporaryDatabasePath())
+        for year in 2030...2034 {
+            _ = try store.loadCalendarLayers([layerFile(year: year, offDay: "\(year)-01-01")], actor: "alice")
+        }
+        #expect(try store.read { db in try AuditLog.verify(db) }.firstBroken == nil)
+        #expect(try store.read { db in try AuditLog.verify(db) }.checked == 5)
+
+        try store.pool.write { db in try db.execute(sql: "UPDATE audit_log SET actor = 'mallory' WHERE seq = 3") }
+        let tampered = try store.read { db in try AuditLog.verify(db) }
+        #expect(tampered.firstBroken?.seq == 3)
+        #expect(tampered.firstBroken?.problem.contains("does not match its hash") == true)
+
+        try store.pool.write { db in try db.execute(sql: "UPDATE audit_log SET actor = 'alice' WHERE seq = 3") }
+        #expect(try store.read { db in try AuditLog.verify(db) }.firstBroken == nil)
+        try store.pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            try db.execute(sql: "DELETE FROM audit_log WHERE seq = 2")
+        }
+        #expect(try store.read { db in try AuditLog.verify(db) }.firstBroken?.seq == 3)
+    }
+}
