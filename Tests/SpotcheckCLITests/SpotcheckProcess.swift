@@ -34,9 +34,10 @@ struct SpotcheckProcess {
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
-    /// Runs `spotcheck ARGS` with this directory's database and no configuration file.
+    /// Runs `spotcheck ARGS` with this directory's database and no configuration file;
+    /// `environment` sets more variables, or removes one with `nil`.
     @discardableResult
-    func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
+    func run(_ arguments: [String], environment extra: [String: String?] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
@@ -45,7 +46,7 @@ struct SpotcheckProcess {
         environment["SPOTCHECK_CONFIG"] = directory.appendingPathComponent("no-such-config.yaml").path
         environment["SPOTCHECK_ACTOR"] = "tester"
         environment.removeValue(forKey: "SPOTCHECK_REGION")
-        for (key, value) in extra { environment[key] = value }
+        for (key, value) in extra { environment[key] = value }  // nil removes
         process.environment = environment
         process.currentDirectoryURL = Self.repositoryRoot
         let output = Pipe()
