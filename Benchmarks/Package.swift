@@ -1,0 +1,27 @@
+// swift-tools-version: 6.1
+// SpotCheck's benchmarks: a package of their own so that CI never builds them.
+// Run: swift package --allow-writing-to-package-directory benchmark
+
+import PackageDescription
+
+let package = Package(
+    name: "SpotCheckBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "SpotCheck", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "WorkingDaysBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "WorkingDays", package: "SpotCheck"),
+                .product(name: "Import", package: "SpotCheck"),
+            ],
+            path: "Benchmarks/WorkingDaysBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)
