@@ -15,7 +15,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "WorkingDays", targets: ["WorkingDays"]),
+        .library(name: "Rosters", targets: ["Rosters"]),
         .library(name: "Store", targets: ["Store"]),
+        .library(name: "DemoData", targets: ["DemoData"]),
         .library(name: "Import", targets: ["Import"]),
         .executable(name: "spotcheck", targets: ["spotcheck"]),
     ],
@@ -25,15 +27,23 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "YAML"]),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
     ],
     targets: [
         // Pure: civil dates and layered working-day calendars. Standard library only.
         .target(name: "WorkingDays", swiftSettings: strict),
-        // GRDB on the system libsqlite3: schema, migrations, audit log, calendar versions.
+        // Pure: the list and the two rosters (一单两库): categories, credit codes, jurisdictions.
+        .target(name: "Rosters", swiftSettings: strict),
+        // Pure: values → published files (CSV, HTML).
+        .target(name: "Publication", dependencies: ["Rosters"], swiftSettings: strict),
+        // Pure: a synthetic Ningxia deployment for tests, benchmarks and the demo database.
+        .target(name: "DemoData", dependencies: ["Rosters"], swiftSettings: strict),
+        // GRDB on the system libsqlite3: schema, migrations, audit log, calendar versions, rosters.
         .target(
             name: "Store",
             dependencies: [
-                "WorkingDays",
+                "WorkingDays", "Rosters",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -42,8 +52,10 @@ let package = Package(
         .target(
             name: "Import",
             dependencies: [
-                "WorkingDays", "Store",
+                "WorkingDays", "Store", "Rosters",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "XMLCoder", package: "XMLCoder"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
@@ -51,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "spotcheck",
             dependencies: [
-                "WorkingDays", "Store", "Import",
+                "WorkingDays", "Store", "Import", "Rosters", "Publication", "DemoData",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),

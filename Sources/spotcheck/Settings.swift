@@ -44,7 +44,8 @@ struct Settings {
         guard Region.isValidName(regionName) else {
             throw CLIError.badInput("configuration key region: \"\(regionName)\" is not a region name such as national or ningxia")
         }
-        let login = environment["SUDO_USER"] ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
+        let login = environment["SUDO_USER"] ?? environment["USER"] ?? environment["LOGNAME"]
+            ?? getpwuid(getuid()).flatMap { String(validatingCString: $0.pointee.pw_name) } ?? "uid \(getuid())"
         return Settings(
             databasePath: options.db ?? config.string(forKey: "db", default: defaultDatabase),
             region: Region(name: regionName),

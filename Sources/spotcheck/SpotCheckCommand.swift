@@ -11,6 +11,9 @@ struct SpotCheckCommand: AsyncParsableCommand {
             Every query takes --json and prints one JSON document on stdout. Exit codes: 0 ok, \
             64 usage, 65 bad input (nothing was changed), 74 I/O.
             """,
-        subcommands: [CalendarCommand.self, AuditCommand.self]
+        subcommands: [
+            CalendarCommand.self, JurisdictionsCommand.self, ImportCommand.self, InstitutionsCommand.self, InspectorsCommand.self,
+            ChecklistCommand.self, ConflictsCommand.self, RostersCommand.self, PublishCommand.self, DemoCommand.self, AuditCommand.self,
+        ]
     )
 }

@@ -32,6 +32,76 @@ enum Migrations {
             }
             try db.create(index: "calendar_layer_version_by_year", on: "calendar_layer_version", columns: ["region", "year", "id"])
         }
+        migrator.registerMigration("v2-rosters") { db in
+            // GB/T 2260 jurisdictions, province → city → county.
+            try db.create(table: "jurisdiction") { t in
+                t.primaryKey("code", .text)
+                t.column("name", .text).notNull()
+                t.column("parent", .text)
+            }
+            // One row per import (Art. 6): the roster of a kind, or the part of it in `scope`,
+            // replaced by a file. Rows below carry the version they appeared in and the one that
+            // replaced them, so any past version can be read back.
+            try db.create(table: "roster_version") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("kind", .text).notNull()
+                t.column("scope", .text)
+                t.column("file", .text).notNull()
+                t.column("sha256", .text).notNull()
+                t.column("encoding", .text).notNull()
+                t.column("imported_at", .text).notNull()
+                t.column("imported_by", .text).notNull()
+                t.column("rows", .integer).notNull()
+                t.column("added", .integer).notNull()
+                t.column("changed", .integer).notNull()
+                t.column("removed", .integer).notNull()
+                t.column("audit_seq", .integer).notNull().references("audit_log", column: "seq")
+            }
+            try db.create(table: "institution") { t in
+                t.column("id", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("category", .text).notNull()
+                t.column("jurisdiction", .text).notNull()
+                t.column("risk", .text).notNull()
+                t.column("risk_reason", .text)
+                t.column("status", .text).notNull()
+                t.column("since_version", .integer).notNull()
+                t.column("until_version", .integer)
+            }
+            try db.create(table: "inspector") { t in
+                t.column("id", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("jurisdiction", .text).notNull()
+                t.column("categories", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("since_version", .integer).notNull()
+                t.column("until_version", .integer)
+            }
+            try db.create(table: "checklist_item") { t in
+                t.column("category", .text).notNull()
+                t.column("code", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("basis", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("content", .text).notNull()
+                t.column("method", .text).notNull()
+                t.column("since_version", .integer).notNull()
+                t.column("until_version", .integer)
+            }
+            try db.create(table: "conflict") { t in
+                t.column("inspector", .text).notNull()
+                t.column("institution", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("since_version", .integer).notNull()
+                t.column("until_version", .integer)
+            }
+            for table in ["institution", "inspector"] {
+                try db.create(index: "\(table)_current", on: table, columns: ["id"], unique: true, condition: Column("until_version") == nil)
+                try db.create(index: "\(table)_by_version", on: table, columns: ["since_version", "until_version"])
+            }
+            try db.create(index: "checklist_item_current", on: "checklist_item", columns: ["category", "code"], unique: true, condition: Column("until_version") == nil)
+            try db.create(index: "conflict_current", on: "conflict", columns: ["inspector", "institution"], unique: true, condition: Column("until_version") == nil)
+        }
         return migrator
     }
 }
