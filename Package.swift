@@ -72,9 +72,10 @@ let package = Package(
         .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays", "Import"], swiftSettings: strict),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "WorkingDays", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Store", "WorkingDays", "Rosters", "DemoData", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
-        .testTarget(name: "ImportTests", dependencies: ["Import", "WorkingDays"], swiftSettings: strict),
+        .testTarget(name: "RostersTests", dependencies: ["Rosters", "DemoData"], swiftSettings: strict),
+        .testTarget(name: "ImportTests", dependencies: ["Import", "WorkingDays", "Rosters", "Publication"], swiftSettings: strict),
         .testTarget(name: "SpotcheckCLITests", dependencies: ["spotcheck"], swiftSettings: strict),
     ]
 )

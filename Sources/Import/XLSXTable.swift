@@ -27,11 +27,12 @@ public enum XLSXTable {
         decoder.trimValueWhitespaces = false
 
         // The first sheet in workbook order, through the workbook's relationships.
-        guard let workbookData = try part("xl/workbook.xml"),
-              let workbook = try? decoder.decode(Workbook.self, from: workbookData),
-              let firstSheet = workbook.sheets.sheet.first else {
-            throw refuse("the workbook lists no worksheet")
+        guard let workbookData = try part("xl/workbook.xml") else { throw refuse("the workbook part xl/workbook.xml is missing") }
+        let workbook: Workbook
+        do { workbook = try decoder.decode(Workbook.self, from: workbookData) } catch {
+            throw refuse("the workbook part cannot be read: \(error)")
         }
+        guard let firstSheet = workbook.sheets.sheet.first else { throw refuse("the workbook lists no worksheet") }
         var sheetPath = "xl/worksheets/sheet1.xml"
         if let relsData = try part("xl/_rels/workbook.xml.rels"),
            let rels = try? decoder.decode(Relationships.self, from: relsData),
@@ -109,9 +110,21 @@ public enum XLSXTable {
     struct Workbook: Decodable {
         struct Sheets: Decodable { var sheet: [Sheet] }
         struct Sheet: Decodable {
-            var name: String
             var relationshipID: String
-            enum CodingKeys: String, CodingKey { case name, relationshipID = "id" }
+            /// `r:id`; the prefix is kept on attributes whatever the namespace processing.
+            struct Key: CodingKey {
+                var stringValue: String
+                var intValue: Int? { nil }
+                init(stringValue: String) { self.stringValue = stringValue }
+                init?(intValue: Int) { nil }
+            }
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: Key.self)
+                guard let key = container.allKeys.first(where: { $0.stringValue == "id" || $0.stringValue.hasSuffix(":id") }) else {
+                    throw DecodingError.keyNotFound(Key(stringValue: "r:id"), .init(codingPath: decoder.codingPath, debugDescription: "a sheet without r:id"))
+                }
+                relationshipID = try container.decode(String.self, forKey: key)
+            }
         }
         var sheets: Sheets
     }

@@ -1,0 +1,37 @@
+import Import
+import Publication
+import Rosters
+import Testing
+
+@Suite("Publication")
+struct PublicationTests {
+    @Test("CSV quoting round-trips through our reader")
+    func csvRoundTrip() throws {
+        let rows = [["a,b", "say \"hi\"", "two\nlines"], ["", "plain", "末尾"]]
+        let text = CSVWriter.document(header: ["x", "y", "z"], rows: rows)
+        let table = try CSVTable.parse(text, file: "p.csv")
+        #expect(table.records.map(\.fields) == rows)
+    }
+
+    @Test("the page escapes HTML, and publishes no risk data and no inspector status")
+    func page() {
+        let institution = Institution(id: "31640205E78825856H", name: "<script>甲</script>", category: .lawyer, jurisdiction: "640104",
+                                      risk: .high, riskReason: "投诉较多", status: .active)
+        let inspector = Inspector(id: "SF640104001", name: "张三", jurisdiction: "640104", categories: [.lawyer], status: .unavailable)
+        let publication = RosterPublication(checklist: [], institutions: [institution], inspectors: [inspector], jurisdictions: ningxia,
+                                            sources: [.init(kind: .institutions, version: 3, importedAt: "2026-11-25T00:00:00.000Z", sha256: "ab")],
+                                            generatedAt: "now")
+        let files = Dictionary(uniqueKeysWithValues: publication.files().map { ($0.name, $0.contents) })
+        #expect(Set(files.keys) == ["checklist.csv", "institutions.csv", "inspectors.csv", "index.html"])
+        let html = files["index.html"]!
+        #expect(html.contains("&lt;script&gt;甲&lt;/script&gt;"))
+        #expect(!html.contains("<script>"))
+        #expect(!html.contains("投诉较多"))
+        #expect(!html.contains("不在岗"))
+        #expect(html.contains("第 3 版"))
+        #expect(files["institutions.csv"]!.hasPrefix("\u{FEFF}统一社会信用代码,机构名称,业务类别,辖区代码,辖区,状态\r\n"))
+        #expect(!files["institutions.csv"]!.contains("较高"))
+        #expect(files["inspectors.csv"]!.contains("SF640104001,张三,640104,宁夏回族自治区银川市兴庆区,律师"))
+        #expect(!files["inspectors.csv"]!.contains("在岗"))
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import GRDB
+import Rosters
+import Store
+import Testing
+
+let ningxiaJurisdictions = [
+    Jurisdiction(code: "640000", name: "宁夏回族自治区", parent: nil),
+    Jurisdiction(code: "640100", name: "银川市", parent: "640000"),
+    Jurisdiction(code: "640104", name: "兴庆区", parent: "640100"),
+    Jurisdiction(code: "640105", name: "西夏区", parent: "640100"),
+    Jurisdiction(code: "640200", name: "石嘴山市", parent: "640000"),
+    Jurisdiction(code: "640202", name: "大武口区", parent: "640200"),
+]
+
+func institution(_ serial: Int, _ jurisdiction: String, name: String? = nil, risk: RiskLevel = .normal) -> Institution {
+    let body = String(repeating: "0", count: 9 - String(serial).count) + String(serial)
+    return Institution(id: CreditCode.complete("31" + jurisdiction + body)!, name: name ?? "机构\(serial)", category: .lawyer,
+                       jurisdiction: jurisdiction, risk: risk, riskReason: risk == .high ? "投诉较多" : nil, status: .active)
+}
+
+func source(_ name: String) -> RosterSource { RosterSource(file: name, sha256: String(repeating: "a", count: 64), encoding: "utf-8") }
+
+@Suite("Roster versions")
+struct RosterStoreTests {
+    func store() throws -> SpotCheckStore {
+        let store = try SpotCheckStore(path: temporaryDatabasePath())
+        try store.loadJurisdictions(ningxiaJurisdictions, source: source("j.csv"), actor: "ops")
+        return store
+    }
+
+    @Test("a re-import is a new version with added, changed and removed counted; old versions stay readable")
+    func versions() throws {
+        let store = try store()
+        let first = [institution(1, "640104"), institution(2, "640105"), institution(3, "640202")]
+        let v1 = try store.importInstitutions(first, scope: nil, source: source("v1.csv"), actor: "alice", dryRun: false)
+        #expect(v1.added == 3)
+        let second = [institution(1, "640104"), institution(2, "640105", name: "改名"), institution(4, "640202")]
+        let v2 = try store.importInstitutions(second, scope: nil, source: source("v2.csv"), actor: "bob", dryRun: false)
+        #expect((v2.added, v2.changed, v2.removed, v2.unchanged) == (1, 1, 1, 1))
+        #expect(try store.institutions().entries.map(\.name).sorted() == ["改名", "机构1", "机构4"])
+        let versions = try store.rosterVersions(kind: .institutions)
+        #expect(versions.map(\.importedBy) == ["alice", "bob"])
+        #expect(versions.last?.file == "v2.csv")
+        #expect((versions.last?.added, versions.last?.changed, versions.last?.removed) == (1, 1, 1))
+        // The first version, read back through the version-range columns.
+        let old = try store.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM institution WHERE since_version <= ? AND (until_version IS NULL OR until_version > ?) ORDER BY name",
+                                arguments: [v1.version!, v1.version!])
+        }
+        #expect(old == ["机构1", "机构2", "机构3"])
+        let audit = try store.read { db in try AuditEntry.filter(Column("action") == "roster.import").fetchAll(db) }
+        #expect(audit.count == 2)
+        #expect(audit.last?.details.contains("\"changed\":1") == true)
+    }
+
+    @Test("--as-of a day before any import reads nothing; today reads the newest")
+    func asOf() throws {
+        let store = try store()
+        _ = try store.importInstitutions([institution(1, "640104")], scope: nil, source: source("a.csv"), actor: "a", dryRun: false)
+        #expect(try store.institutions(at: .asOf(year: 2020, month: 1, day: 1)).entries.isEmpty)
+        #expect(try store.institutions(at: .asOf(year: 2999, month: 1, day: 1)).entries.count == 1)
+        #expect(try store.institutions(at: .asOf(year: 2020, month: 1, day: 1)).version == nil)
+    }
+
+    @Test("--scope replaces only that jurisdiction and its children")
+    func scope() throws {
+        let store = try store()
+        _ = try store.importInstitutions([institution(1, "640104"), institution(2, "640105"), institution(3, "640202")],
+                                         scope: nil, source: source("all.csv"), actor: "province", dryRun: false)
+        // Yinchuan re-imports its own: 2 is dropped, 5 added; Shizuishan's 3 is untouched.
+        let result = try store.importInstitutions([institution(1, "640104"), institution(5, "640105")],
+                                                  scope: "640100", source: source("yinchuan.csv"), actor: "city", dryRun: false)
+        #expect((result.added, result.removed, result.unchanged) == (1, 1, 1))
+        #expect(try store.institutions().entries.map(\.jurisdiction).sorted() == ["640104", "640105", "640202"])
+        #expect(try store.institutions().entries.contains { $0.id == institution(3, "640202").id })
+        // A row outside the scope, or one that lives outside it now, is refused.
+        #expect(throws: StoreError.self) {
+            try store.importInstitutions([institution(3, "640202")], scope: "640104", source: source("x.csv"), actor: "c", dryRun: false)
+        }
+        #expect(throws: StoreError.self) {
+            var moved = institution(3, "640202")
+            moved.jurisdiction = "640104"
+            return try store.importInstitutions([moved], scope: "640104", source: source("x.csv"), actor: "c", dryRun: false)
+        }
+        #expect(try store.rosterVersions(kind: .institutions).count == 2)
+    }
+
+    @Test("a dry run reports the changes and writes nothing")
+    func dryRun() throws {
+        let store = try store()
+        let result = try store.importInstitutions([institution(1, "640104")], scope: nil, source: source("a.csv"), actor: "a", dryRun: true)
+        #expect(result.added == 1)
+        #expect(result.version == nil)
+        #expect(try store.institutions().entries.isEmpty)
+        #expect(try store.rosterVersions().isEmpty)
+    }
+
+    @Test("the other kinds version the same way")
+    func otherKinds() throws {
+        let store = try store()
+        let inspector = Inspector(id: "SF1", name: "张三", jurisdiction: "640104", categories: [.lawyer, .notary], status: .available)
+        _ = try store.importInspectors([inspector], scope: nil, source: source("i.csv"), actor: "a", dryRun: false)
+        #expect(try store.inspectors().entries == [inspector])
+        let item = ChecklistItem(category: .notary, code: "N1", name: "n", basis: "b", subject: "s", content: "c", method: "m")
+        _ = try store.importChecklist([item], source: source("c.csv"), actor: "a", dryRun: false)
+        #expect(try store.checklist().entries == [item])
+        let conflict = Conflict(inspector: "SF1", institution: "X", reason: "亲属")
+        _ = try store.importConflicts([conflict], source: source("r.csv"), actor: "a", dryRun: false)
+        let changed = try store.importConflicts([Conflict(inspector: "SF1", institution: "X", reason: "同学")], source: source("r2.csv"), actor: "a", dryRun: false)
+        #expect(changed.changed == 1)
+        #expect(try store.conflicts().entries.first?.reason == "同学")
+    }
+}
