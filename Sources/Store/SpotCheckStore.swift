@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The SpotCheck database: one SQLite file (WAL, `synchronous=FULL`), opened through GRDB's
 /// `DatabasePool` on the system libsqlite3, migrated on open.
@@ -9,26 +10,55 @@ import GRDB
 public final class SpotCheckStore: Sendable {
     /// The database file.
     public let path: String
-    /// The GRDB pool: one writer, concurrent readers.
-    public let pool: DatabasePool
+    /// Reads go here: a read-only connection when the file is already migrated (so that a
+    /// command that only reads, or refuses its input, leaves the file byte-for-byte as it was),
+    /// otherwise the pool.
+    private let reader: any DatabaseReader
+    /// The writer pool, opened on the first write.
+    private let writer: Mutex<DatabasePool?>
 
-    /// Opens (creating the file and its directory when missing) and migrates the database.
+    /// Opens the database, creating the file and its directory and migrating it when needed.
     public init(path: String) throws(StoreError) {
         self.path = path
-        do {
-            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw StoreError.io("cannot create the directory of \(path): \(error.localizedDescription)")
+        if FileManager.default.fileExists(atPath: path) {
+            do {
+                var configuration = Self.configuration()
+                configuration.readonly = true
+                let queue = try DatabaseQueue(path: path, configuration: configuration)
+                if try queue.read({ db in try Migrations.migrator.hasCompletedMigrations(db) }) {
+                    reader = queue
+                    writer = Mutex(nil)
+                    return
+                }
+            } catch {
+                throw StoreError.io("cannot open the database \(path): \(error)")
+            }
         }
+        let pool = try Self.openPool(path: path)
+        reader = pool
+        writer = Mutex(pool)
+    }
+
+    static func configuration() -> Configuration {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.label = "spotcheck"
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
+        return configuration
+    }
+
+    /// Opens the writer pool: WAL, `synchronous=FULL`, migrated.
+    static func openPool(path: String) throws(StoreError) -> DatabasePool {
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.io("cannot create the directory of \(path): \(error.localizedDescription)")
+        }
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration())
             // GRDB's pool sets the writer to synchronous=NORMAL when it switches to WAL; NORMAL
             // can lose the last committed transactions on power loss. Nothing committed may be
             // lost, so the writer runs with FULL.
@@ -36,14 +66,28 @@ public final class SpotCheckStore: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = FULL")
             }
             try Migrations.migrator.migrate(pool)
+            return pool
         } catch {
             throw StoreError.io("cannot open the database \(path): \(error)")
+        }
+    }
+
+    /// The GRDB writer pool (one writer, concurrent readers), opened on first use.
+    public var pool: DatabasePool {
+        get throws(StoreError) {
+            try writer.withLock { (opened: inout DatabasePool?) throws(StoreError) -> DatabasePool in
+                if let opened { return opened }
+                let pool = try Self.openPool(path: path)
+                opened = pool
+                return pool
+            }
         }
     }
 
     /// Runs `change` in one write transaction; `change` appends its audit entry with
     /// ``AuditLog/append(_:actor:action:subject:details:)``.
     public func write<T>(_ change: (Database) throws -> T) throws(StoreError) -> T {
+        let pool = try pool
         do {
             return try pool.write { db in try change(db) }
         } catch let error as StoreError {
@@ -56,7 +100,7 @@ public final class SpotCheckStore: Sendable {
     /// Reads a consistent snapshot.
     public func read<T>(_ query: (Database) throws -> T) throws(StoreError) -> T {
         do {
-            return try pool.read { db in try query(db) }
+            return try reader.read { db in try query(db) }
         } catch let error as StoreError {
             throw error
         } catch {

@@ -75,8 +75,9 @@ struct SpotcheckProcess {
         return url.path
     }
 
-    /// The exact bytes of the database file and its write-ahead log.
-    func databaseBytes() -> [Data?] {
-        ["", "-wal"].map { try? Data(contentsOf: URL(fileURLWithPath: database.path + $0)) }
+    /// The exact bytes of the database file and of its write-ahead log (a missing log and an
+    /// empty one, which a read-only connection leaves behind, hold the same: nothing).
+    func databaseBytes() -> [Data] {
+        ["", "-wal"].map { (try? Data(contentsOf: URL(fileURLWithPath: database.path + $0))) ?? Data() }
     }
 }

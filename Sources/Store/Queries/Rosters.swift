@@ -109,44 +109,16 @@ extension SpotCheckStore {
 
     /// Replaces the current roster of `E`'s kind (or its part inside `scope`) with `entries` as a
     /// new version, in one transaction with one audit entry. Unchanged rows keep their version.
+    ///
+    /// The changes are planned on a read snapshot first, so a refused import never opens the
+    /// writer (the file stays byte-for-byte as it was); the write re-plans only if anything was
+    /// written in between.
     func replace<E: VersionedEntry>(_ entries: [E], scope: String?, source: RosterSource, actor: String, dryRun: Bool) throws(StoreError) -> RosterImportResult {
-        let work: (Database) throws -> RosterImportResult = { db in
-            let inScope: Set<String>? = try scope.map { code in
-                let tree = JurisdictionTree(try Self.fetchJurisdictions(db))
-                guard tree.contains(code) else { throw StoreError.refused("--scope \(code) is not a known jurisdiction") }
-                return tree.subtree(code)
-            }
-            var current: [String: E] = [:]
-            var outside: [String: E] = [:]
-            let cursor = try Row.fetchCursor(db, sql: "SELECT \(E.columns.joined(separator: ", ")) FROM \(E.table) WHERE until_version IS NULL")
-            while let row = try cursor.next() {
-                let entry = E(row: row)
-                if let inScope, let code = entry.scopeJurisdiction, !inScope.contains(code) { outside[entry.key] = entry }
-                else { current[entry.key] = entry }
-            }
-            var added: [E] = []
-            var changed: [E] = []
-            var seen = Set<String>()
-            seen.reserveCapacity(entries.count)
-            for entry in entries {
-                if let inScope, let code = entry.scopeJurisdiction, !inScope.contains(code) {
-                    throw StoreError.refused("\(source.file): \(entry.key) is in jurisdiction \(code), outside --scope \(scope!)")
-                }
-                if let other = outside[entry.key] {
-                    throw StoreError.refused("\(source.file): \(entry.key) is currently in jurisdiction \(other.scopeJurisdiction ?? "?"), outside --scope \(scope!); import it from a scope that covers both")
-                }
-                seen.insert(entry.key)
-                if let existing = current[entry.key] {
-                    if existing != entry { changed.append(entry) }
-                } else {
-                    added.append(entry)
-                }
-            }
-            let removed = current.keys.filter { !seen.contains($0) }.map { current[$0]! }
-            var result = RosterImportResult(version: nil, rows: entries.count, added: added.count, changed: changed.count,
-                                            removed: removed.count, unchanged: entries.count - added.count - changed.count)
-            if dryRun { return result }
-
+        let planned = try read { db in try RosterPlan(db, entries, scope: scope, file: source.file) }
+        if dryRun { return planned.result }
+        return try write { db in
+            let plan = try Self.lastAuditSeq(db) == planned.auditSeq ? planned : RosterPlan(db, entries, scope: scope, file: source.file)
+            var result = plan.result
             let versionID = (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM roster_version") ?? 0) + 1
             let audit = try AuditLog.append(db, actor: actor, action: "roster.import", subject: "roster/\(E.kind.rawValue)",
                 details: RosterImportDetails(version: versionID, kind: E.kind.rawValue, scope: scope, file: source.file, sha256: source.sha256,
@@ -156,14 +128,14 @@ extension SpotCheckStore {
                                         added: result.added, changed: result.changed, removed: result.removed, auditSeq: audit.seq)
             try version.insert(db)
             let close = try db.cachedStatement(sql: "UPDATE \(E.table) SET until_version = ? WHERE until_version IS NULL AND \(E.keyPredicate)")
-            for entry in changed + removed {
+            for entry in plan.changed + plan.removed {
                 var arguments: StatementArguments = [versionID]
                 arguments += entry.keyArguments
                 try close.execute(arguments: arguments)
             }
             let placeholders = Array(repeating: "?", count: E.columns.count + 1).joined(separator: ", ")
             let insert = try db.cachedStatement(sql: "INSERT INTO \(E.table) (\(E.columns.joined(separator: ", ")), since_version) VALUES (\(placeholders))")
-            for entry in added + changed {
+            for entry in plan.added + plan.changed {
                 var arguments = entry.arguments
                 arguments += [versionID]
                 try insert.execute(arguments: arguments)
@@ -171,8 +143,10 @@ extension SpotCheckStore {
             result.version = versionID
             return result
         }
-        if dryRun { return try read(work) }
-        return try write(work)
+    }
+
+    static func lastAuditSeq(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM audit_log") ?? 0
     }
 
     static func fetchJurisdictions(_ db: Database) throws -> [Jurisdiction] {
@@ -240,5 +214,51 @@ extension SpotCheckStore {
             let version = try Self.rosterVersion(db, .conflicts, at: point)
             return (version, try Self.entries(db, Conflict.self, at: version?.id))
         }
+    }
+}
+
+/// What replacing a roster changes, computed against a snapshot.
+struct RosterPlan<E: VersionedEntry> {
+    var added: [E] = []
+    var changed: [E] = []
+    var removed: [E] = []
+    var result: RosterImportResult
+    /// The audit log's last entry when planned: if it moved, the plan is stale.
+    var auditSeq: Int64
+
+    init(_ db: Database, _ entries: [E], scope: String?, file: String) throws {
+        auditSeq = try SpotCheckStore.lastAuditSeq(db)
+        let inScope: Set<String>? = try scope.map { code in
+            let tree = JurisdictionTree(try SpotCheckStore.fetchJurisdictions(db))
+            guard tree.contains(code) else { throw StoreError.refused("--scope \(code) is not a known jurisdiction") }
+            return tree.subtree(code)
+        }
+        var current: [String: E] = [:]
+        var outside: [String: E] = [:]
+        let cursor = try Row.fetchCursor(db, sql: "SELECT \(E.columns.joined(separator: ", ")) FROM \(E.table) WHERE until_version IS NULL")
+        while let row = try cursor.next() {
+            let entry = E(row: row)
+            if let inScope, let code = entry.scopeJurisdiction, !inScope.contains(code) { outside[entry.key] = entry }
+            else { current[entry.key] = entry }
+        }
+        var seen = Set<String>()
+        seen.reserveCapacity(entries.count)
+        for entry in entries {
+            if let inScope, let code = entry.scopeJurisdiction, !inScope.contains(code) {
+                throw StoreError.refused("\(file): \(entry.key) is in jurisdiction \(code), outside --scope \(scope!)")
+            }
+            if let other = outside[entry.key] {
+                throw StoreError.refused("\(file): \(entry.key) is currently in jurisdiction \(other.scopeJurisdiction ?? "?"), outside --scope \(scope!); import it from a scope that covers both")
+            }
+            seen.insert(entry.key)
+            if let existing = current[entry.key] {
+                if existing != entry { changed.append(entry) }
+            } else {
+                added.append(entry)
+            }
+        }
+        removed = current.filter { !seen.contains($0.key) }.map(\.value)
+        result = RosterImportResult(version: nil, rows: entries.count, added: added.count, changed: changed.count,
+                                    removed: removed.count, unchanged: entries.count - added.count - changed.count)
     }
 }
