@@ -45,6 +45,7 @@ let package = Package(
             dependencies: [
                 "WorkingDays", "Rosters",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),

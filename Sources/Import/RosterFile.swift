@@ -1,5 +1,6 @@
 import Foundation
 import Rosters
+import Synchronization
 
 /// One column of a roster file: its key, the Chinese and English headers accepted for it.
 struct ColumnSpec: Sendable {
@@ -81,40 +82,115 @@ public enum RosterFile {
         return problems.count == before ? indexByKey : nil
     }
 
-    /// Walks the records with a field accessor; ragged rows are reported and skipped.
-    static func eachRecord(_ table: Table, _ specs: [ColumnSpec], _ indexByKey: [String: Int], file: String,
-                           problems: inout [InputProblem], _ body: (Table.Record, Row, inout [InputProblem]) -> Void) {
+    /// One row's outcome: its key for the duplicate check (when it has one) and its value
+    /// (when the row is valid).
+    struct Checked<Value: Sendable>: Sendable {
+        var key: String?
+        var value: Value?
+        var line: Int
+    }
+
+    /// Validates every record with `check`, in parallel chunks on large files (rows are
+    /// independent; only the duplicate check, done after, needs them all), then reports keys
+    /// seen twice with `duplicate`. Ragged rows are reported and skipped. Returns the valid
+    /// rows' values in file order; the caller refuses the file if any problem was found.
+    static func validate<Value: Sendable>(
+        _ table: Table, _ specs: [ColumnSpec], _ indexByKey: [String: Int], file: String, problems: inout [InputProblem],
+        of type: Value.Type, duplicateColumn: String, duplicate: (Value?, String, Int) -> String,
+        check: @Sendable @escaping (Row, inout [InputProblem]) -> Checked<Value>
+    ) -> [Value] {
         let width = table.header.count
-        for record in table.records {
-            guard record.fields.count == width else {
-                problems.append(InputProblem(file: file, line: record.line, field: "(row)",
-                    message: "has \(record.fields.count) fields, the header has \(width)"))
-                continue
+        let layout = Layout(specs: specs, indexByKey: indexByKey, file: file, header: table.header)
+        let records = table.records
+        let chunkCount = records.count >= 20_000 ? max(1, min(8, ProcessInfo.processInfo.activeProcessorCount)) : 1
+        let chunkSize = (records.count + chunkCount - 1) / max(1, chunkCount)
+        let outcomes = Mutex<[Int: ([Checked<Value>], [InputProblem])]>([:])
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            var checked: [Checked<Value>] = []
+            var found: [InputProblem] = []
+            let range = (chunk * chunkSize)..<min(records.count, (chunk + 1) * chunkSize)
+            checked.reserveCapacity(range.count)
+            for record in records[range] {
+                guard record.fields.count == width else {
+                    found.append(InputProblem(file: file, line: record.line, field: "(row)",
+                        message: "has \(record.fields.count) fields, the header has \(width)"))
+                    continue
+                }
+                var result = check(Row(record: record, layout: layout), &found)
+                result.line = record.line
+                checked.append(result)
             }
-            body(record, Row(record: record, specs: specs, indexByKey: indexByKey, file: file, header: table.header), &problems)
+            outcomes.withLock { $0[chunk] = (checked, found) }
+        }
+        var values: [Value] = []
+        values.reserveCapacity(records.count)
+        var firstLine: [String: Int] = [:]
+        firstLine.reserveCapacity(records.count)
+        var rowProblems: [InputProblem] = []
+        var duplicates: [InputProblem] = []
+        let column = Row(record: Table.Record(line: 0, fields: []), layout: layout).column(duplicateColumn)
+        outcomes.withLock { outcomes in
+            for chunk in 0..<chunkCount {
+                guard let (checked, found) = outcomes[chunk] else { continue }
+                rowProblems += found
+                for row in checked {
+                    if let value = row.value { values.append(value) }
+                    guard let key = row.key else { continue }
+                    if let earlier = firstLine[key] {
+                        duplicates.append(InputProblem(file: file, line: row.line, field: column, message: duplicate(row.value, key, earlier)))
+                    } else {
+                        firstLine[key] = row.line
+                    }
+                }
+            }
+        }
+        if !duplicates.isEmpty {
+            // Keep each line's problems together, in file order.
+            rowProblems = (rowProblems + duplicates).enumerated()
+                .sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }.map(\.element)
+        }
+        problems += rowProblems
+        return values
+    }
+
+    /// Where each column is, shared by every row of a file.
+    final class Layout: Sendable {
+        let specs: [ColumnSpec]
+        /// (key, field index) pairs: a linear scan of a handful of short keys beats hashing.
+        let positions: [(key: String, index: Int)]
+        let file: String
+        let header: [String]
+
+        init(specs: [ColumnSpec], indexByKey: [String: Int], file: String, header: [String]) {
+            self.specs = specs
+            positions = indexByKey.map { ($0.key, $0.value) }
+            self.file = file
+            self.header = header
+        }
+
+        func index(_ key: String) -> Int? {
+            for position in positions where position.key == key { return position.index }
+            return nil
         }
     }
 
     /// Access to one record's fields by column key, producing located problems.
     struct Row {
         var record: Table.Record
-        var specs: [ColumnSpec]
-        var indexByKey: [String: Int]
-        var file: String
-        var header: [String]
+        let layout: Layout
 
         func value(_ key: String) -> String {
-            indexByKey[key].map { record.fields[$0].trimmingSpaces } ?? ""
+            layout.index(key).map { record.fields[$0].trimmingSpaces } ?? ""
         }
 
         /// The column's name as the file's header spells it.
         func column(_ key: String) -> String {
-            if let index = indexByKey[key] { return header[index].trimmingSpaces }
-            return specs.first { $0.key == key }.map { "\($0.chinese)/\($0.english)" } ?? key
+            if let index = layout.index(key) { return layout.header[index].trimmingSpaces }
+            return layout.specs.first { $0.key == key }.map { "\($0.chinese)/\($0.english)" } ?? key
         }
 
         func problem(_ key: String, _ message: String) -> InputProblem {
-            InputProblem(file: file, line: record.line, field: column(key), message: message)
+            InputProblem(file: layout.file, line: record.line, field: column(key), message: message)
         }
 
         /// A non-empty value, or a problem.
@@ -137,10 +213,8 @@ public enum RosterFile {
     public static func institutions(_ table: Table, file: String, jurisdictions: JurisdictionTree) throws(InputError) -> [Institution] {
         var problems: [InputProblem] = []
         guard let indexByKey = columns(table, institutionColumns, file: file, problems: &problems) else { throw InputError(problems) }
-        var result: [Institution] = []
-        result.reserveCapacity(table.records.count)
-        var firstLine: [String: Int] = [:]
-        eachRecord(table, institutionColumns, indexByKey, file: file, problems: &problems) { record, row, problems in
+        let result = validate(table, institutionColumns, indexByKey, file: file, problems: &problems, of: Institution.self, duplicateColumn: "id",
+                              duplicate: { _, id, earlier in "\"\(id)\" is listed twice (also line \(earlier))" }) { row, problems in
             let before = problems.count
             let id = row.required("id", &problems)
             if let id {
@@ -150,8 +224,6 @@ public enum RosterFile {
                 case let .checkCharacter(found, expected)?: problems.append(row.problem("id", "\"\(id)\" has check character \(found), expected \(expected)"))
                 case nil: break
                 }
-                if let earlier = firstLine[id] { problems.append(row.problem("id", "\"\(id)\" is listed twice (also line \(earlier))")) }
-                else { firstLine[id] = record.line }
             }
             let name = row.required("name", &problems)
             let category = parse(row, "category", &problems, Category.init(text:), expected: Category.accepted)
@@ -165,9 +237,11 @@ public enum RosterFile {
                 problems.append(row.problem("risk_reason", "is empty; a high-risk institution needs the reason (complaints, abnormal-operation list, poor credit, major hazard)"))
             }
             let status = parse(row, "status", &problems, InstitutionStatus.init(text:), expected: "正常/active or 停业/suspended")
-            guard problems.count == before, let id, let name, let category, let jurisdiction, let risk, let status else { return }
-            result.append(Institution(id: id, name: name, category: category, jurisdiction: jurisdiction, risk: risk,
-                                      riskReason: reason.isEmpty ? nil : reason, status: status))
+            guard problems.count == before, let id, let name, let category, let jurisdiction, let risk, let status else {
+                return Checked(key: id, value: nil, line: 0)
+            }
+            return Checked(key: id, value: Institution(id: id, name: name, category: category, jurisdiction: jurisdiction, risk: risk,
+                                                       riskReason: reason.isEmpty ? nil : reason, status: status), line: 0)
         }
         guard problems.isEmpty else { throw InputError(problems) }
         return result
@@ -177,16 +251,11 @@ public enum RosterFile {
     public static func inspectors(_ table: Table, file: String, jurisdictions: JurisdictionTree) throws(InputError) -> [Inspector] {
         var problems: [InputProblem] = []
         guard let indexByKey = columns(table, inspectorColumns, file: file, problems: &problems) else { throw InputError(problems) }
-        var result: [Inspector] = []
-        var firstLine: [String: Int] = [:]
-        eachRecord(table, inspectorColumns, indexByKey, file: file, problems: &problems) { record, row, problems in
+        let result = validate(table, inspectorColumns, indexByKey, file: file, problems: &problems, of: Inspector.self, duplicateColumn: "id",
+                              duplicate: { _, id, earlier in "\"\(id)\" is listed twice (also line \(earlier))" }) { row, problems in
             let before = problems.count
             let id = row.required("id", &problems)
-            if let id {
-                if !isPlainIdentifier(id) { problems.append(row.problem("id", "\"\(id)\" must be printable ASCII without spaces")) }
-                if let earlier = firstLine[id] { problems.append(row.problem("id", "\"\(id)\" is listed twice (also line \(earlier))")) }
-                else { firstLine[id] = record.line }
-            }
+            if let id, !isPlainIdentifier(id) { problems.append(row.problem("id", "\"\(id)\" must be printable ASCII without spaces")) }
             let name = row.required("name", &problems)
             let jurisdiction = row.required("jurisdiction", &problems)
             if let jurisdiction, !jurisdictions.contains(jurisdiction) {
@@ -204,8 +273,8 @@ public enum RosterFile {
                 if categories.isEmpty && problems.count == before { problems.append(row.problem("categories", "names no category")) }
             }
             let status = parse(row, "status", &problems, InspectorStatus.init(text:), expected: "在岗/available or 不在岗/unavailable")
-            guard problems.count == before, let id, let name, let jurisdiction, let status else { return }
-            result.append(Inspector(id: id, name: name, jurisdiction: jurisdiction, categories: categories.sorted(), status: status))
+            guard problems.count == before, let id, let name, let jurisdiction, let status else { return Checked(key: id, value: nil, line: 0) }
+            return Checked(key: id, value: Inspector(id: id, name: name, jurisdiction: jurisdiction, categories: categories.sorted(), status: status), line: 0)
         }
         guard problems.isEmpty else { throw InputError(problems) }
         return result
@@ -215,21 +284,19 @@ public enum RosterFile {
     public static func checklist(_ table: Table, file: String) throws(InputError) -> [ChecklistItem] {
         var problems: [InputProblem] = []
         guard let indexByKey = columns(table, checklistColumns, file: file, problems: &problems) else { throw InputError(problems) }
-        var result: [ChecklistItem] = []
-        var firstLine: [String: Int] = [:]
-        eachRecord(table, checklistColumns, indexByKey, file: file, problems: &problems) { record, row, problems in
+        let result = validate(table, checklistColumns, indexByKey, file: file, problems: &problems, of: ChecklistItem.self, duplicateColumn: "code",
+                              duplicate: { _, key, earlier in
+                                  let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+                                  return "\"\(parts[1])\" is listed twice for \(Category(rawValue: parts[0])?.chineseName ?? parts[0]) (also line \(earlier))"
+                              }) { row, problems in
             let before = problems.count
             let category = parse(row, "category", &problems, Category.init(text:), expected: Category.accepted)
             let code = row.required("code", &problems)
             let values = ["name", "basis", "subject", "content", "method"].map { row.required($0, &problems) }
-            if let category, let code {
-                let key = "\(category.rawValue)/\(code)"
-                if let earlier = firstLine[key] { problems.append(row.problem("code", "\"\(code)\" is listed twice for \(category.chineseName) (also line \(earlier))")) }
-                else { firstLine[key] = record.line }
-            }
-            guard problems.count == before, let category, let code else { return }
-            result.append(ChecklistItem(category: category, code: code, name: values[0]!, basis: values[1]!, subject: values[2]!,
-                                        content: values[3]!, method: values[4]!))
+            let key = category.flatMap { category in code.map { "\(category.rawValue)/\($0)" } }
+            guard problems.count == before, let category, let code else { return Checked(key: key, value: nil, line: 0) }
+            return Checked(key: key, value: ChecklistItem(category: category, code: code, name: values[0]!, basis: values[1]!, subject: values[2]!,
+                                                          content: values[3]!, method: values[4]!), line: 0)
         }
         guard problems.isEmpty else { throw InputError(problems) }
         return result
@@ -239,9 +306,10 @@ public enum RosterFile {
     public static func conflicts(_ table: Table, file: String, inspectors: Set<String>, institutions: Set<String>) throws(InputError) -> [Conflict] {
         var problems: [InputProblem] = []
         guard let indexByKey = columns(table, conflictColumns, file: file, problems: &problems) else { throw InputError(problems) }
-        var result: [Conflict] = []
-        var firstLine: [String: Int] = [:]
-        eachRecord(table, conflictColumns, indexByKey, file: file, problems: &problems) { record, row, problems in
+        let result = validate(table, conflictColumns, indexByKey, file: file, problems: &problems, of: Conflict.self, duplicateColumn: "inspector",
+                              duplicate: { _, key, earlier in
+                                  "the pair \(key.replacingOccurrences(of: "|", with: " / ")) is listed twice (also line \(earlier))"
+                              }) { row, problems in
             let before = problems.count
             let inspector = row.required("inspector", &problems)
             if let inspector, !inspectors.contains(inspector) {
@@ -252,22 +320,18 @@ public enum RosterFile {
                 problems.append(row.problem("institution", "\"\(institution)\" is not on the institution roster"))
             }
             let reason = row.required("reason", &problems)
-            if let inspector, let institution {
-                let key = "\(inspector)|\(institution)"
-                if let earlier = firstLine[key] { problems.append(row.problem("inspector", "the pair \(inspector) / \(institution) is listed twice (also line \(earlier))")) }
-                else { firstLine[key] = record.line }
-            }
-            guard problems.count == before, let inspector, let institution, let reason else { return }
-            result.append(Conflict(inspector: inspector, institution: institution, reason: reason))
+            let key = inspector.flatMap { inspector in institution.map { "\(inspector)|\($0)" } }
+            guard problems.count == before, let inspector, let institution, let reason else { return Checked(key: key, value: nil, line: 0) }
+            return Checked(key: key, value: Conflict(inspector: inspector, institution: institution, reason: reason), line: 0)
         }
         guard problems.isEmpty else { throw InputError(problems) }
         return result
     }
 
-    static func parse<T>(_ row: Row, _ key: String, _ problems: inout [InputProblem], _ make: (String) -> T?, expected: String) -> T? {
+    static func parse<T>(_ row: Row, _ key: String, _ problems: inout [InputProblem], _ make: (String) -> T?, expected: @autoclosure () -> String) -> T? {
         guard let text = row.required(key, &problems) else { return nil }
         guard let value = make(text) else {
-            problems.append(row.problem(key, "\"\(text)\" is not one of \(expected)"))
+            problems.append(row.problem(key, "\"\(text)\" is not one of \(expected())"))
             return nil
         }
         return value

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The text encodings officials' files come in: what Excel writes on a Chinese Windows desktop
 /// ("CSV" is GB18030/GBK, "CSV UTF-8" is UTF-8 with a BOM), and plain UTF-8.
@@ -31,7 +34,7 @@ public enum TextEncoding: String, CaseIterable, Sendable {
             }
             return (text, hasBOM ? .utf8BOM : .utf8)
         case .gb18030?:
-            guard let text = String(data: data, encoding: foundationGB18030) else {
+            guard let text = gb18030(data) else {
                 throw refuse("the file is not valid GB18030 (forced with --encoding)")
             }
             return (text, .gb18030)
@@ -43,11 +46,36 @@ public enum TextEncoding: String, CaseIterable, Sendable {
                 return (text, .utf8BOM)
             }
             if let text = String(validating: data, as: UTF8.self) { return (text, .utf8) }
-            if let text = String(data: data, encoding: foundationGB18030), !text.contains("\u{FFFD}") {
-                return (text, .gb18030)
-            }
+            if let text = gb18030(data) { return (text, .gb18030) }
             throw refuse("the file is neither UTF-8 nor GB18030; save it from Excel as \"CSV UTF-8\"")
         }
+    }
+
+    /// GB18030 → String through glibc's iconv, which converts straight to UTF-8 (Foundation
+    /// goes through UTF-16 and is several times slower on a 100,000-row roster); `nil` on any
+    /// invalid or truncated sequence.
+    static func gb18030(_ data: Data) -> String? {
+        #if canImport(Glibc)
+        let converter = iconv_open("UTF-8", "GB18030")
+        guard converter != iconv_t(bitPattern: -1) else { return String(data: data, encoding: foundationGB18030) }
+        defer { iconv_close(converter) }
+        var input = [UInt8](data)
+        // Every GB18030 sequence of n bytes becomes at most 2n UTF-8 bytes.
+        var output = [UInt8](repeating: 0, count: input.count * 2 + 4)
+        var inputLeft = input.count
+        var outputLeft = output.count
+        let status = input.withUnsafeMutableBytes { inputBuffer in
+            output.withUnsafeMutableBytes { outputBuffer in
+                var inputPointer = inputBuffer.baseAddress?.assumingMemoryBound(to: CChar.self)
+                var outputPointer = outputBuffer.baseAddress?.assumingMemoryBound(to: CChar.self)
+                return iconv(converter, &inputPointer, &inputLeft, &outputPointer, &outputLeft)
+            }
+        }
+        guard status != -1, inputLeft == 0 else { return nil }
+        return String(validating: output[0..<(output.count - outputLeft)], as: UTF8.self)
+        #else
+        return String(data: data, encoding: foundationGB18030)
+        #endif
     }
 
     static func firstInvalidUTF8Offset(_ data: Data) -> Int? {

@@ -23,9 +23,12 @@ public enum Category: String, CaseIterable, Sendable, Codable, Hashable, Compara
     /// Accepts the English code or the Chinese name.
     public init?(text: String) {
         let trimmed = text.trimmingSpaces
-        if let value = Category(rawValue: trimmed.lowercased()) { self = value; return }
-        guard let value = Category.allCases.first(where: { $0.chineseName == trimmed }) else { return nil }
-        self = value
+        if let value = Category(rawValue: trimmed) ?? Category.allCases.first(where: { $0.chineseName == trimmed })
+            ?? Category(rawValue: trimmed.lowercased()) {
+            self = value
+        } else {
+            return nil
+        }
     }
 
     public static func < (lhs: Category, rhs: Category) -> Bool {
@@ -47,9 +50,12 @@ public enum RiskLevel: String, CaseIterable, Sendable, Codable, Hashable {
 
     public init?(text: String) {
         let trimmed = text.trimmingSpaces
-        if let value = RiskLevel(rawValue: trimmed.lowercased()) { self = value; return }
-        guard let value = RiskLevel.allCases.first(where: { $0.chineseName == trimmed }) else { return nil }
-        self = value
+        if let value = RiskLevel(rawValue: trimmed) ?? RiskLevel.allCases.first(where: { $0.chineseName == trimmed })
+            ?? RiskLevel(rawValue: trimmed.lowercased()) {
+            self = value
+        } else {
+            return nil
+        }
     }
 }
 
@@ -62,9 +68,12 @@ public enum InstitutionStatus: String, CaseIterable, Sendable, Codable, Hashable
 
     public init?(text: String) {
         let trimmed = text.trimmingSpaces
-        if let value = InstitutionStatus(rawValue: trimmed.lowercased()) { self = value; return }
-        guard let value = InstitutionStatus.allCases.first(where: { $0.chineseName == trimmed }) else { return nil }
-        self = value
+        if let value = InstitutionStatus(rawValue: trimmed) ?? InstitutionStatus.allCases.first(where: { $0.chineseName == trimmed })
+            ?? InstitutionStatus(rawValue: trimmed.lowercased()) {
+            self = value
+        } else {
+            return nil
+        }
     }
 }
 
@@ -77,18 +86,28 @@ public enum InspectorStatus: String, CaseIterable, Sendable, Codable, Hashable {
 
     public init?(text: String) {
         let trimmed = text.trimmingSpaces
-        if let value = InspectorStatus(rawValue: trimmed.lowercased()) { self = value; return }
-        guard let value = InspectorStatus.allCases.first(where: { $0.chineseName == trimmed }) else { return nil }
-        self = value
+        if let value = InspectorStatus(rawValue: trimmed) ?? InspectorStatus.allCases.first(where: { $0.chineseName == trimmed })
+            ?? InspectorStatus(rawValue: trimmed.lowercased()) {
+            self = value
+        } else {
+            return nil
+        }
     }
 }
 
 extension StringProtocol {
-    /// Without leading and trailing spaces, tabs and ideographic spaces (U+3000, common in
-    /// spreadsheets typed on Chinese keyboards).
+    /// Without leading and trailing spaces, tabs, no-break spaces and ideographic spaces
+    /// (U+3000, common in spreadsheets typed on Chinese keyboards).
     public var trimmingSpaces: String {
+        // Fast path on the UTF-8 bytes: most fields have nothing to trim. A field can only start
+        // or end with one of the spaces if its first byte, or its last byte, is one of theirs.
+        let utf8 = Substring(self).utf8
+        guard let first = utf8.first, let last = utf8.last else { return "" }
+        let couldStart = first == 0x20 || first == 0x09 || first == 0xC2 || first == 0xE3
+        let couldEnd = last == 0x20 || last == 0x09 || last == 0xA0 || last == 0x80
+        if !couldStart && !couldEnd { return String(self) }
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\u{3000}" || $0 == "\u{00A0}" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[first...last])
+        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[start...end])
     }
 }

@@ -25,15 +25,34 @@ public enum CreditCode {
         return alphabet[(31 - sum % 31) % 31]
     }
 
-    /// Validates a whole code.
+    /// Each ASCII byte's value in the alphabet, or -1.
+    static let valueOfByte: [Int8] = {
+        var table = [Int8](repeating: -1, count: 256)
+        for (value, character) in alphabet.enumerated() { table[Int(character.asciiValue!)] = Int8(value) }
+        return table
+    }()
+
+    /// Validates a whole code. Works on the UTF-8 bytes: imports check 100,000 codes at a time.
     public static func problem(in code: String) -> Problem? {
-        let characters = Array(code)
-        guard characters.count == 18 else { return .length(characters.count) }
-        for (index, character) in characters.enumerated() where !alphabet.contains(character) {
-            return .character(character, position: index + 1)
+        var sum = 0
+        var count = 0
+        var last: Int8 = -1
+        for byte in code.utf8 {
+            let value = valueOfByte[Int(byte)]
+            guard value >= 0, count < 18 else { break }
+            if count < 17 { sum += Int(value) * weights[count] } else { last = value }
+            count += 1
         }
-        let expected = checkCharacter(for: String(characters[0..<17]))!
-        return characters[17] == expected ? nil : .checkCharacter(found: characters[17], expected: expected)
+        if count < 18 || code.utf8.count != 18 {
+            // Slow path for the message: count characters, find the first outside the alphabet.
+            let characters = Array(code)
+            guard characters.count == 18 else { return .length(characters.count) }
+            for (index, character) in characters.enumerated() where !alphabet.contains(character) {
+                return .character(character, position: index + 1)
+            }
+        }
+        let expected = (31 - sum % 31) % 31
+        return Int(last) == expected ? nil : .checkCharacter(found: alphabet[Int(last)], expected: alphabet[expected])
     }
 
     /// Completes 17 characters with their check character.

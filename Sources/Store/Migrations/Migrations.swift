@@ -97,7 +97,6 @@ enum Migrations {
             }
             for table in ["institution", "inspector"] {
                 try db.create(index: "\(table)_current", on: table, columns: ["id"], unique: true, condition: Column("until_version") == nil)
-                try db.create(index: "\(table)_by_version", on: table, columns: ["since_version", "until_version"])
             }
             try db.create(index: "checklist_item_current", on: "checklist_item", columns: ["category", "code"], unique: true, condition: Column("until_version") == nil)
             try db.create(index: "conflict_current", on: "conflict", columns: ["inspector", "institution"], unique: true, condition: Column("until_version") == nil)

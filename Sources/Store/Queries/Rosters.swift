@@ -135,11 +135,8 @@ extension SpotCheckStore {
             }
             let placeholders = Array(repeating: "?", count: E.columns.count + 1).joined(separator: ", ")
             let insert = try db.cachedStatement(sql: "INSERT INTO \(E.table) (\(E.columns.joined(separator: ", ")), since_version) VALUES (\(placeholders))")
-            for entry in plan.added + plan.changed {
-                var arguments = entry.arguments
-                arguments += [versionID]
-                try insert.execute(arguments: arguments)
-            }
+            for entry in plan.added { try entry.insert(with: insert, version: versionID) }
+            for entry in plan.changed { try entry.insert(with: insert, version: versionID) }
             result.version = versionID
             return result
         }
@@ -242,7 +239,9 @@ struct RosterPlan<E: VersionedEntry> {
             else { current[entry.key] = entry }
         }
         var seen = Set<String>()
-        seen.reserveCapacity(entries.count)
+        // With nothing in force (a first import) there is nothing to remove: skip the key set.
+        let tracksRemovals = !current.isEmpty
+        if tracksRemovals { seen.reserveCapacity(entries.count) }
         for entry in entries {
             if let inScope, let code = entry.scopeJurisdiction, !inScope.contains(code) {
                 throw StoreError.refused("\(file): \(entry.key) is in jurisdiction \(code), outside --scope \(scope!)")
@@ -250,14 +249,14 @@ struct RosterPlan<E: VersionedEntry> {
             if let other = outside[entry.key] {
                 throw StoreError.refused("\(file): \(entry.key) is currently in jurisdiction \(other.scopeJurisdiction ?? "?"), outside --scope \(scope!); import it from a scope that covers both")
             }
-            seen.insert(entry.key)
+            if tracksRemovals { seen.insert(entry.key) }
             if let existing = current[entry.key] {
                 if existing != entry { changed.append(entry) }
             } else {
                 added.append(entry)
             }
         }
-        removed = current.filter { !seen.contains($0.key) }.map(\.value)
+        removed = tracksRemovals ? current.filter { !seen.contains($0.key) }.map(\.value) : []
         result = RosterImportResult(version: nil, rows: entries.count, added: added.count, changed: changed.count,
                                     removed: removed.count, unchanged: entries.count - added.count - changed.count)
     }
