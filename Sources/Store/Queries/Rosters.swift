@@ -127,16 +127,12 @@ extension SpotCheckStore {
                                         encoding: source.encoding, importedAt: audit.at, importedBy: actor, rows: result.rows,
                                         added: result.added, changed: result.changed, removed: result.removed, auditSeq: audit.seq)
             try version.insert(db)
-            let close = try db.cachedStatement(sql: "UPDATE \(E.table) SET until_version = ? WHERE until_version IS NULL AND \(E.keyPredicate)")
-            for entry in plan.changed + plan.removed {
-                var arguments: StatementArguments = [versionID]
-                arguments += entry.keyArguments
-                try close.execute(arguments: arguments)
+            let close = try db.cachedStatement(sql: "UPDATE \(E.table) SET until_version = ? WHERE rowid = ?")
+            for rowID in plan.replacedRowIDs {
+                try close.execute(arguments: [versionID, rowID])
             }
-            let placeholders = Array(repeating: "?", count: E.columns.count + 1).joined(separator: ", ")
-            let insert = try db.cachedStatement(sql: "INSERT INTO \(E.table) (\(E.columns.joined(separator: ", ")), since_version) VALUES (\(placeholders))")
-            for entry in plan.added { try entry.insert(with: insert, version: versionID) }
-            for entry in plan.changed { try entry.insert(with: insert, version: versionID) }
+            try E.insert(plan.added, version: versionID, in: db)
+            try E.insert(plan.changed, version: versionID, in: db)
             result.version = versionID
             return result
         }
@@ -180,7 +176,7 @@ extension SpotCheckStore {
         return try Row.fetchAll(db, sql: """
             SELECT \(E.columns.joined(separator: ", ")) FROM \(E.table)
             WHERE since_version <= ? AND (until_version IS NULL OR until_version > ?)
-            ORDER BY \(E.columns.prefix(E.keyPredicate.contains("AND") ? 2 : 1).joined(separator: ", "))
+            ORDER BY \(E.keyColumns.joined(separator: ", "))
             """, arguments: [version, version]).map(E.init(row:))
     }
 
@@ -219,6 +215,8 @@ struct RosterPlan<E: VersionedEntry> {
     var added: [E] = []
     var changed: [E] = []
     var removed: [E] = []
+    /// Rows in force now that the import ends: those changed and those removed.
+    var replacedRowIDs: [Int64] = []
     var result: RosterImportResult
     /// The audit log's last entry when planned: if it moved, the plan is stale.
     var auditSeq: Int64
@@ -230,13 +228,13 @@ struct RosterPlan<E: VersionedEntry> {
             guard tree.contains(code) else { throw StoreError.refused("--scope \(code) is not a known jurisdiction") }
             return tree.subtree(code)
         }
-        var current: [String: E] = [:]
+        var current: [String: (rowID: Int64, entry: E)] = [:]
         var outside: [String: E] = [:]
-        let cursor = try Row.fetchCursor(db, sql: "SELECT \(E.columns.joined(separator: ", ")) FROM \(E.table) WHERE until_version IS NULL")
+        let cursor = try Row.fetchCursor(db, sql: "SELECT rowid, \(E.columns.joined(separator: ", ")) FROM \(E.table) WHERE until_version IS NULL")
         while let row = try cursor.next() {
             let entry = E(row: row)
             if let inScope, let code = entry.scopeJurisdiction, !inScope.contains(code) { outside[entry.key] = entry }
-            else { current[entry.key] = entry }
+            else { current[entry.key] = (row[0], entry) }
         }
         var seen = Set<String>()
         // With nothing in force (a first import) there is nothing to remove: skip the key set.
@@ -251,12 +249,18 @@ struct RosterPlan<E: VersionedEntry> {
             }
             if tracksRemovals { seen.insert(entry.key) }
             if let existing = current[entry.key] {
-                if existing != entry { changed.append(entry) }
+                if existing.entry != entry {
+                    changed.append(entry)
+                    replacedRowIDs.append(existing.rowID)
+                }
             } else {
                 added.append(entry)
             }
         }
-        removed = tracksRemovals ? current.filter { !seen.contains($0.key) }.map(\.value) : []
+        for (key, existing) in current where tracksRemovals && !seen.contains(key) {
+            removed.append(existing.entry)
+            replacedRowIDs.append(existing.rowID)
+        }
         result = RosterImportResult(version: nil, rows: entries.count, added: added.count, changed: changed.count,
                                     removed: removed.count, unchanged: entries.count - added.count - changed.count)
     }
