@@ -1,5 +1,5 @@
 import Foundation
-import Import
+@testable import Import
 import Testing
 
 @Suite("Encodings")
@@ -64,5 +64,58 @@ struct CSVTableTests {
         do { _ = try CSVTable.parse("\r\n\r\n", file: "blank.csv"); Issue.record("accepted") } catch {
             #expect(error.problems.first?.field == "(file)")
         }
+    }
+}
+
+@Suite("CSV on all cores")
+struct ParallelCSVTests {
+    /// A file of about 2 MB (over the 1 MB split threshold) whose records hold quoted commas, doubled quotes and line breaks,
+    /// so that the split points fall among them.
+    static func bigFile() -> String {
+        var text = "id,name,note\r\n"
+        for index in 0..<60_000 {
+            switch index % 4 {
+            case 0: text += "\(index),\"name, \(index)\",\"two\r\nlines \"\"quoted\"\"\"\r\n"
+            case 1: text += "\(index),宁夏第\(index)律师事务所,plain\n"
+            case 2: text += "\(index),\"\",\"\"\r\n"
+            default: text += "\(index),x,\"multi\nline\nnote\"\r\n"
+            }
+        }
+        return text
+    }
+
+    @Test("a large file parsed in parts gives exactly the records and lines of one pass")
+    func sameAsOnePass() throws {
+        let text = Self.bigFile()
+        #expect(text.utf8.count > 1 << 20)
+        let parallel = try CSVTable.parse(text, file: "big.csv")
+        var copy = text
+        let sequential = copy.withUTF8 { CSVTable.parseRecords($0, 0..<$0.count, firstLine: 1, file: "big.csv") }
+        #expect(sequential.1 == nil)
+        #expect(parallel.records.count == 60_000)
+        #expect(parallel.records.map(\.line) == sequential.0.dropFirst().map(\.line))
+        #expect(parallel.records.map(\.fields) == sequential.0.dropFirst().map(\.fields))
+        // Each group of four records spans 7 lines; the last record (3 lines) starts 2 lines before the end.
+        #expect(parallel.records.last?.line == 1 + 7 * 15_000 - 2)
+        let parts = copy.withUTF8 { CSVTable.split($0, into: 2) }
+        #expect(parts.count == 2)
+    }
+
+    @Test("a stray quote that misleads the split still gives the one-pass answer")
+    func strayQuote() throws {
+        // The stray quote (taken literally, inside an unquoted field) flips the quote parity the
+        // split relies on, so the split cuts inside the quoted line breaks that follow.
+        var text = "a,b\n" + "x,ab\"c\n"
+        for index in 0..<60_000 { text += "\(index),\"first line\nsecond line \(index)\"\n" }
+        var copy = text
+        let parts = copy.withUTF8 { CSVTable.split($0, into: 2) }
+        #expect(parts.count == 2)
+        let misled = copy.withUTF8 { CSVTable.parseRecords($0, parts[0].range, firstLine: 1, file: "stray.csv") }
+        #expect(misled.1 != nil, "the first part ends inside a quoted field")
+        let parsed = try CSVTable.parse(text, file: "stray.csv")
+        #expect(parsed.records.first?.fields == ["x", "ab\"c"])
+        #expect(parsed.records.count == 60_001)
+        #expect(parsed.records.last?.line == 3 + 2 * 59_999)
+        #expect(parsed.records.last?.fields == ["59999", "first line\nsecond line 59999"])
     }
 }
