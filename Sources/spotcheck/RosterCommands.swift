@@ -145,9 +145,15 @@ extension RosterKind: ExpressibleByArgument {}
 struct RosterQueryOptions: ParsableArguments {
     @OptionGroup var global: GlobalOptions
     @Option(help: "The rosters as they stood at the end of this day (yyyy-MM-dd, Asia/Shanghai).") var asOf: CivilDate?
+    @Option(help: "The roster as import N left it (see `spotcheck rosters versions`).") var rosterVersion: Int64?
     @Flag(help: "Print one JSON document.") var json = false
 
+    func validate() throws {
+        if asOf != nil && rosterVersion != nil { throw ValidationError("give --as-of or --roster-version, not both") }
+    }
+
     var point: RosterPoint {
+        if let rosterVersion { return .version(rosterVersion) }
         guard let asOf else { return .current }
         let (year, month, day) = asOf.components
         return .asOf(year: year, month: month, day: day)

@@ -166,6 +166,9 @@ struct RosterCommandTests {
         let old = try cli.run(["institutions", "list", "--as-of", "2020-01-01", "--json"]).json()
         #expect((old["institutions"] as? [Any])?.isEmpty == true)
         #expect(try cli.run(["import", "checklist", all, "--scope", "640104"]).status == 64)
+        let first = try cli.run(["institutions", "list", "--roster-version", "1", "--json"]).json()
+        #expect(Set((first["institutions"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }) == ["甲", "乙"])
+        #expect((first["version"] as? [String: Any])?["id"] as? Int == 1)
         let versions = try cli.run(["rosters", "versions", "--json"]).json()["versions"] as? [[String: Any]] ?? []
         #expect(versions.map { $0["scope"] as? String } == [nil, "640104"])
     }

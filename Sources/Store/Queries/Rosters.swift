@@ -46,6 +46,8 @@ public enum RosterPoint: Sendable {
     case current
     /// The newest version imported before the end of this civil day (Asia/Shanghai).
     case asOf(year: Int, month: Int, day: Int)
+    /// The roster as a given import left it: the newest version of the kind up to this one.
+    case version(Int64)
 
     /// The UTC instant (as stored) at which the day ends in Asia/Shanghai (UTC+8).
     var cutoff: String? {
@@ -167,6 +169,7 @@ extension SpotCheckStore {
     static func rosterVersion(_ db: Database, _ kind: RosterKind, at point: RosterPoint) throws -> RosterVersion? {
         var request = RosterVersion.filter(Column("kind") == kind.rawValue)
         if let cutoff = point.cutoff { request = request.filter(Column("imported_at") < cutoff) }
+        if case let .version(id) = point { request = request.filter(Column("id") <= id) }
         return try request.order(Column("id").desc).fetchOne(db)
     }
 
