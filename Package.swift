@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Rosters", targets: ["Rosters"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "DemoData", targets: ["DemoData"]),
+        .library(name: "Draw", targets: ["Draw"]),
         .library(name: "Import", targets: ["Import"]),
         .executable(name: "spotcheck", targets: ["spotcheck"]),
     ],
@@ -35,6 +36,11 @@ let package = Package(
         .target(name: "WorkingDays", swiftSettings: strict),
         // Pure: the list and the two rosters (一单两库): categories, credit codes, jurisdictions.
         .target(name: "Rosters", swiftSettings: strict),
+        // Pure: SPOTCHECK-DRAW-1, the publicly verifiable draw (shared design DRAW.md).
+        .target(
+            name: "Draw",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
         // Pure: values → published files (CSV, HTML).
         .target(name: "Publication", dependencies: ["Rosters"], swiftSettings: strict),
         // Pure: a synthetic Ningxia deployment for tests, benchmarks and the demo database.
@@ -76,6 +82,7 @@ let package = Package(
             dependencies: ["Store", "WorkingDays", "Rosters", "DemoData", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(name: "RostersTests", dependencies: ["Rosters", "DemoData"], swiftSettings: strict),
+        .testTarget(name: "DrawTests", dependencies: ["Draw"], exclude: ["Vectors"], swiftSettings: strict),
         .testTarget(name: "ImportTests", dependencies: ["Import", "WorkingDays", "Rosters", "Publication"], swiftSettings: strict),
         .testTarget(name: "SpotcheckCLITests", dependencies: ["spotcheck"], swiftSettings: strict),
     ]
