@@ -82,7 +82,7 @@ let package = Package(
             dependencies: ["Store", "WorkingDays", "Rosters", "DemoData", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(name: "RostersTests", dependencies: ["Rosters", "DemoData"], swiftSettings: strict),
-        .testTarget(name: "DrawTests", dependencies: ["Draw"], exclude: ["Vectors"], swiftSettings: strict),
+        .testTarget(name: "DrawTests", dependencies: ["Draw"], exclude: ["Vectors", "Independent"], swiftSettings: strict),
         .testTarget(name: "ImportTests", dependencies: ["Import", "WorkingDays", "Rosters", "Publication"], swiftSettings: strict),
         .testTarget(name: "SpotcheckCLITests", dependencies: ["spotcheck"], swiftSettings: strict),
     ]
