@@ -70,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "spotcheck",
             dependencies: [
-                "WorkingDays", "Store", "Import", "Rosters", "Publication", "DemoData",
+                "WorkingDays", "Store", "Import", "Rosters", "Publication", "DemoData", "Draw",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Configuration
+import Draw
 import Foundation
 import Import
 import Store
@@ -87,6 +88,9 @@ func runReportingErrors(_ body: () async throws -> Void) async throws {
         throw ExitCode(error.exitCode)
     } catch let error as InputError {
         FileHandle.standardError.write(Data("\(error)\nspotcheck: refused; nothing was changed\n".utf8))
+        throw ExitCode(65)
+    } catch let error as DrawError {
+        FileHandle.standardError.write(Data("spotcheck: \(error)\nspotcheck: refused; nothing was changed\n".utf8))
         throw ExitCode(65)
     } catch let error as StoreError {
         FileHandle.standardError.write(Data("spotcheck: \(error)\n".utf8))
