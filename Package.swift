@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "WorkingDays", swiftSettings: strict),
         // Pure: the list and the two rosters (一单两库): categories, credit codes, jurisdictions.
         .target(name: "Rosters", swiftSettings: strict),
+        // Pure: the articles as rules (procedure states, rates).
+        .target(name: "Regulation", dependencies: ["WorkingDays"], swiftSettings: strict),
         // Pure: SPOTCHECK-DRAW-1, the publicly verifiable draw (shared design DRAW.md).
         .target(
             name: "Draw",
@@ -49,7 +51,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "WorkingDays", "Rosters",
+                "WorkingDays", "Rosters", "Regulation", "Draw",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -70,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "spotcheck",
             dependencies: [
-                "WorkingDays", "Store", "Import", "Rosters", "Publication", "DemoData", "Draw",
+                "WorkingDays", "Store", "Import", "Rosters", "Publication", "DemoData", "Draw", "Regulation",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -79,9 +81,10 @@ let package = Package(
         .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays", "Import"], swiftSettings: strict),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "WorkingDays", "Rosters", "DemoData", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Store", "WorkingDays", "Rosters", "DemoData", "Draw", "Regulation", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(name: "RostersTests", dependencies: ["Rosters", "DemoData"], swiftSettings: strict),
+        .testTarget(name: "RegulationTests", dependencies: ["Regulation"], swiftSettings: strict),
         .testTarget(name: "DrawTests", dependencies: ["Draw"], exclude: ["Vectors", "Independent"], swiftSettings: strict),
         .testTarget(name: "ImportTests", dependencies: ["Import", "WorkingDays", "Rosters", "Publication"], swiftSettings: strict),
         .testTarget(name: "SpotcheckCLITests", dependencies: ["spotcheck"], swiftSettings: strict),

@@ -13,7 +13,7 @@ struct SpotCheckCommand: AsyncParsableCommand {
             """,
         subcommands: [
             CalendarCommand.self, JurisdictionsCommand.self, ImportCommand.self, InstitutionsCommand.self, InspectorsCommand.self,
-            ChecklistCommand.self, ConflictsCommand.self, RostersCommand.self, PublishCommand.self, DemoCommand.self, DrawCommand.self, AuditCommand.self,
+            ChecklistCommand.self, ConflictsCommand.self, RostersCommand.self, PublishCommand.self, DemoCommand.self, PlanCommand.self, RoundCommand.self, DrawCommand.self, AuditCommand.self,
         ]
     )
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Import
 import Publication
 import Rosters
@@ -33,5 +34,26 @@ struct PublicationTests {
         #expect(!files["institutions.csv"]!.contains("较高"))
         #expect(files["inspectors.csv"]!.contains("SF640104001,张三,640104,宁夏回族自治区银川市兴庆区,律师"))
         #expect(!files["inspectors.csv"]!.contains("在岗"))
+    }
+}
+
+@Suite("Draw publication")
+struct DrawPublicationTests {
+    @Test("docs/draw-algorithm.md is the text published beside every draw")
+    func documentInSync() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file = try String(contentsOf: root.appendingPathComponent("docs/draw-algorithm.md"), encoding: .utf8)
+        #expect(file == DrawAlgorithmDocument.markdown)
+        #expect(file.contains("printf 'SPOTCHECK-DRAW-1\\n%s\\n%s'"))
+    }
+
+    @Test("the page names the manifest's fingerprint, links the files and the method, and escapes the result")
+    func page() {
+        let html = DrawPage(round: "R<1>", manifestSHA256: "abc123", result: "{\"a\": \"<b>\"}").html()
+        #expect(html.contains("<code>abc123</code>"))
+        #expect(html.contains("href=\"draw-algorithm.md\""))
+        #expect(html.contains("href=\"result.json\""))
+        #expect(html.contains("R&lt;1&gt;"))
+        #expect(html.contains("&lt;b&gt;"))
     }
 }

@@ -101,6 +101,69 @@ enum Migrations {
             try db.create(index: "checklist_item_current", on: "checklist_item", columns: ["category", "code"], unique: true, condition: Column("until_version") == nil)
             try db.create(index: "conflict_current", on: "conflict", columns: ["inspector", "institution"], unique: true, condition: Column("until_version") == nil)
         }
+        migrator.registerMigration("v3-plans-rounds-draws") { db in
+            // Art. 7: a sampling plan per year, jurisdiction and category.
+            try db.create(table: "plan") { t in
+                t.primaryKey("id", .text)
+                t.column("year", .integer).notNull()
+                t.column("jurisdiction", .text).notNull()
+                t.column("category", .text).notNull()
+                t.column("normal_num", .integer).notNull()
+                t.column("normal_den", .integer).notNull()
+                t.column("high_num", .integer).notNull()
+                t.column("high_den", .integer).notNull()
+                t.column("rounds", .integer).notNull()
+                t.column("months", .text).notNull()
+                t.column("items", .text).notNull()
+                t.column("checklist_version", .integer)
+                t.column("created_at", .text).notNull()
+                t.column("created_by", .text).notNull()
+                t.uniqueKey(["year", "jurisdiction", "category"])
+            }
+            // A round: one draw under a plan, moving through Art. 10's steps. The manifest is kept
+            // byte for byte; the result is never edited (substitutions are rows of their own).
+            try db.create(table: "round") { t in
+                t.primaryKey("id", .text)
+                t.column("plan", .text).notNull().references("plan")
+                t.column("number", .integer).notNull()
+                t.column("state", .text).notNull()
+                t.column("manifest", .blob)
+                t.column("manifest_sha256", .text)
+                t.column("roster_versions", .text)
+                t.column("values_json", .text)
+                t.column("result_json", .text)
+                t.column("seed", .text)
+                t.uniqueKey(["plan", "number"])
+            }
+            try db.create(table: "round_step") { t in
+                t.column("round", .text).notNull().references("round")
+                t.column("step", .text).notNull()
+                t.column("at", .text).notNull()
+                t.column("actor", .text).notNull()
+                t.column("detail", .text).notNull()
+                t.column("audit_seq", .integer).notNull().references("audit_log", column: "seq")
+            }
+            try db.create(table: "substitution") { t in
+                t.column("round", .text).notNull().references("round")
+                t.column("number", .integer).notNull()
+                t.column("inspector", .text).notNull()
+                t.column("institution", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("replacement", .text)
+                t.column("at", .text).notNull()
+                t.column("actor", .text).notNull()
+                t.primaryKey(["round", "number"])
+            }
+            // Each drawn institution becomes an inspection (round × institution) with its team.
+            try db.create(table: "inspection") { t in
+                t.column("round", .text).notNull().references("round")
+                t.column("institution", .text).notNull()
+                t.column("drawn_team", .text).notNull()
+                t.column("team", .text).notNull()
+                t.column("team_shortfall", .integer).notNull()
+                t.primaryKey(["round", "institution"])
+            }
+        }
         return migrator
     }
 }
