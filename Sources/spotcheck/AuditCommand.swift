@@ -45,6 +45,7 @@ struct AuditCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The audit entries, oldest first.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only entries whose subject starts with this, e.g. calendar/ningxia.") var subject: String?
+        @Option(help: "Only this round's entries.") var round: String?
         @Flag(help: "Print one JSON document.") var json = false
 
         func run() async throws {
@@ -54,6 +55,7 @@ struct AuditCommand: AsyncParsableCommand {
                 let entries = try store.read { db in
                     var request = AuditEntry.order(Column("seq"))
                     if let subject { request = request.filter(Column("subject").like("\(subject)%")) }
+                    if let round { request = request.filter(Column("subject") == "round/\(round)") }
                     return try request.fetchAll(db)
                 }
                 if json { return try printJSON(["entries": entries]) }
