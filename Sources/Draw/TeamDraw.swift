@@ -44,7 +44,15 @@ struct TeamDraw: Sendable {
     let inspectors: [(id: String, local: Bool)]
     /// "inspector\0institution".
     let conflicts: Set<String>
+    /// How many recusal pairs each institution has: its walk may skip that many more.
+    let conflictCounts: [String: Int]
     let hasher: TicketHasher
+    /// Every available inspector's id bytes, back to back, and where each starts and ends: the
+    /// ticket loop copies bytes, it touches no String.
+    let idBytes: [UInt8]
+    let idBounds: [Range<Int>]
+    let longestID: Int
+    let locals: [Bool]
 
     init(manifest: DrawManifest, hasher: TicketHasher, institutions: [String]) {
         teamSize = manifest.teamSize
@@ -52,9 +60,22 @@ struct TeamDraw: Sendable {
         self.institutions = institutions
         inspectors = manifest.inspectors.filter(\.available).map { ($0.id, $0.pool == "local") }
         conflicts = Set(manifest.conflicts.map { "\($0.inspector)\u{0}\($0.institution)" })
+        conflictCounts = manifest.conflicts.reduce(into: [:]) { $0[$1.institution, default: 0] += 1 }
         self.hasher = hasher
+        var bytes: [UInt8] = []
+        var bounds: [Range<Int>] = []
+        for inspector in inspectors {
+            let start = bytes.count
+            bytes += inspector.id.utf8
+            bounds.append(start..<bytes.count)
+        }
+        idBytes = bytes
+        idBounds = bounds
+        longestID = bounds.map(\.count).max() ?? 0
+        locals = inspectors.map(\.local)
     }
 
+    @inline(__always)
     func precedes(_ a: Candidate, _ b: Candidate) -> Bool {
         if a.local != b.local { return a.local }
         if a.ticket != b.ticket { return a.ticket < b.ticket }
@@ -63,24 +84,29 @@ struct TeamDraw: Sendable {
 
     /// The first `limit` candidates for `institution` in walking order (all when `nil`).
     func order(for institution: String, limit: Int?, buffer: inout [UInt8]) -> [Candidate] {
-        buffer.removeAll(keepingCapacity: true)
-        buffer.append(10)
-        buffer.append(contentsOf: "inspector/".utf8)
-        buffer.append(contentsOf: institution.utf8)
-        buffer.append(10)
-        let prefix = buffer.count
+        // "\ninspector/<institution>\n" then each inspector's id, written into one buffer.
+        let prefix = Array("\ninspector/".utf8) + Array(institution.utf8) + [10]
+        let longest = longestID
+        buffer = prefix + [UInt8](repeating: 0, count: longest)
         var best: [Candidate] = []
         let keep = limit ?? inspectors.count
         best.reserveCapacity(min(keep, inspectors.count) + 1)
-        for (index, inspector) in inspectors.enumerated() {
-            buffer.removeSubrange(prefix...)
-            buffer.append(contentsOf: inspector.id.utf8)
-            let candidate = Candidate(inspector: index, local: inspector.local, ticket: hasher.ticket(tail: buffer))
-            if limit == nil { best.append(candidate); continue }
-            if best.count == keep, let last = best.last, !precedes(candidate, last) { continue }
-            let position = best.firstIndex { precedes(candidate, $0) } ?? best.count
-            best.insert(candidate, at: position)
-            if best.count > keep { best.removeLast() }
+        let count = inspectors.count
+        buffer.withUnsafeMutableBytes { tail in
+            idBytes.withUnsafeBytes { ids in
+                for index in 0..<count {
+                    let bounds = idBounds[index]
+                    let length = bounds.count
+                    (tail.baseAddress! + prefix.count).copyMemory(from: ids.baseAddress! + bounds.lowerBound, byteCount: length)
+                    let ticket = hasher.ticket(tail: UnsafeRawBufferPointer(rebasing: tail[0..<(prefix.count + length)]))
+                    let candidate = Candidate(inspector: index, local: locals[index], ticket: ticket)
+                    if limit == nil { best.append(candidate); continue }
+                    if best.count == keep, let last = best.last, !precedes(candidate, last) { continue }
+                    let position = best.firstIndex { precedes(candidate, $0) } ?? best.count
+                    best.insert(candidate, at: position)
+                    if best.count > keep { best.removeLast() }
+                }
+            }
         }
         if limit == nil { best.sort(by: precedes) }
         return best
@@ -96,13 +122,16 @@ struct TeamDraw: Sendable {
         let ranked = Mutex<[Int: [[Candidate]]]>([:])
         let chunks = institutions.count >= 64 ? ProcessInfo.processInfo.activeProcessorCount * 4 : 1
         let chunkSize = (institutions.count + chunks - 1) / max(chunks, 1)
-        let limit = min(lookahead + conflicts.count, inspectors.count)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let range = (chunk * chunkSize)..<min(institutions.count, (chunk + 1) * chunkSize)
             guard !range.isEmpty else { return }
             var buffer: [UInt8] = []
             buffer.reserveCapacity(128)
-            let orders = range.map { order(for: institutions[$0], limit: limit, buffer: &buffer) }
+            let orders = range.map { index in
+                let institution = institutions[index]
+                let limit = min(lookahead + (conflictCounts[institution] ?? 0), inspectors.count)
+                return order(for: institution, limit: limit, buffer: &buffer)
+            }
             ranked.withLock { $0[chunk] = orders }
         }
         let orders = ranked.withLock { ranked in (0..<chunks).flatMap { ranked[$0] ?? [] } }

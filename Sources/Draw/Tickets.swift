@@ -17,6 +17,13 @@ public struct Ticket: Hashable, Sendable, Comparable {
         (w0, w1, w2, w3) = words
     }
 
+    /// Larger than every SHA-256.
+    public static let max = Ticket(w0: .max, w1: .max, w2: .max, w3: .max)
+
+    init(w0: UInt64, w1: UInt64, w2: UInt64, w3: UInt64) {
+        (self.w0, self.w1, self.w2, self.w3) = (w0, w1, w2, w3)
+    }
+
     @inlinable
     public static func < (lhs: Ticket, rhs: Ticket) -> Bool {
         if lhs.w0 != rhs.w0 { return lhs.w0 < rhs.w0 }
@@ -61,7 +68,7 @@ public struct TicketHasher: Sendable {
 
     /// The ticket for the bytes after the seed (`"\n" + domain + "\n" + id`).
     @inline(__always)
-    func ticket(tail: UnsafeRawBufferPointer) -> Ticket {
+    public func ticket(tail: UnsafeRawBufferPointer) -> Ticket {
         var hasher = midstate
         hasher.update(bufferPointer: tail)
         return Ticket(digest: hasher.finalize())

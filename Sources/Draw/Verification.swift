@@ -12,11 +12,16 @@ public enum VerificationOutcome: Hashable, Sendable {
 /// first difference.
 public enum DrawVerifier {
     public static func verify(manifestBytes: Data, resultBytes: Data) throws(DrawError) -> VerificationOutcome {
+        let manifest = try DrawManifest.parse(manifestBytes)
+        return try verify(manifest: manifest, manifestSHA256: sha256Hex(manifestBytes), resultBytes: resultBytes)
+    }
+
+    /// The same, for a manifest already parsed from bytes whose SHA-256 is `manifestSHA256`.
+    public static func verify(manifest: DrawManifest, manifestSHA256: String, resultBytes: Data) throws(DrawError) -> VerificationOutcome {
         let published: JSONValue
         do { published = try JSONValue.parse(resultBytes) } catch {
             throw DrawError.badManifest("the result is not JSON: \(error)")
         }
-        let manifestSHA256 = sha256Hex(manifestBytes)
         if let recorded = published["manifest_sha256"], recorded != .string(manifestSHA256) {
             return .differs(path: "manifest_sha256", published: recorded.serialized(pretty: false), recomputed: "\"\(manifestSHA256)\"")
         }
@@ -43,7 +48,7 @@ public enum DrawVerifier {
                 substitutions.append(SubstitutionRequest(inspector: inspector, institution: institution, reason: reason))
             }
         }
-        let outcome = try DrawAlgorithm.run(manifestBytes: manifestBytes, values: SourceValues(values), substitutions: substitutions)
+        let outcome = try DrawAlgorithm.run(manifest: manifest, manifestSHA256: manifestSHA256, values: SourceValues(values), substitutions: substitutions)
         let recomputed = try! JSONValue.parse(Data(outcome.json.serialized(pretty: false).utf8))
         if let difference = firstDifference(published, recomputed, path: "") { return difference }
         return .ok
