@@ -144,6 +144,15 @@ public indirect enum JSONValue: Hashable, Sendable {
         try JSONDecoder().decode(JSONValue.self, from: data)
     }
 
+    /// The same value with every object's keys sorted, as `parse` returns them.
+    public func sortingKeys() -> JSONValue {
+        switch self {
+        case let .array(values): .array(values.map { $0.sortingKeys() })
+        case let .object(members): .object(members.map { ($0.0, $0.1.sortingKeys()) }.sorted { $0.0 < $1.0 })
+        default: self
+        }
+    }
+
     /// Member lookup for objects.
     public subscript(key: String) -> JSONValue? {
         if case let .object(members) = self { return members.first { $0.0 == key }?.1 }

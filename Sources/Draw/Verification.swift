@@ -49,7 +49,7 @@ public enum DrawVerifier {
             }
         }
         let outcome = try DrawAlgorithm.run(manifest: manifest, manifestSHA256: manifestSHA256, values: SourceValues(values), substitutions: substitutions)
-        let recomputed = try! JSONValue.parse(Data(outcome.json.serialized(pretty: false).utf8))
+        let recomputed = outcome.json.sortingKeys()
         if let difference = firstDifference(published, recomputed, path: "") { return difference }
         return .ok
     }
