@@ -152,6 +152,14 @@ struct RosterQueryOptions: ParsableArguments {
         if asOf != nil && rosterVersion != nil { throw ValidationError("give --as-of or --roster-version, not both") }
     }
 
+    /// `code` and its children, for `--jurisdiction`; `nil` when not given.
+    func subtree(of code: String?, in store: SpotCheckStore) throws -> Set<String>? {
+        guard let code else { return nil }
+        let tree = try store.jurisdictionTree()
+        guard tree.contains(code) else { throw CLIError.usage("--jurisdiction \(code) is not a known jurisdiction") }
+        return tree.subtree(code)
+    }
+
     var point: RosterPoint {
         if let rosterVersion { return .version(rosterVersion) }
         guard let asOf else { return .current }
@@ -210,11 +218,7 @@ struct InstitutionsCommand: AsyncParsableCommand {
             try await runReportingErrors {
                 let settings = try await Settings.load(options.global)
                 let store = try settings.openStore()
-                let scope = try jurisdiction.map { code in
-                    let tree = try store.jurisdictionTree()
-                    guard tree.contains(code) else { throw CLIError.usage("--jurisdiction \(code) is not a known jurisdiction") }
-                    return tree.subtree(code)
-                }
+                let scope = try options.subtree(of: jurisdiction, in: store)
                 let (version, all) = try store.institutions(at: options.point)
                 let entries = all.filter { institution in
                     (scope?.contains(institution.jurisdiction) ?? true) && (category.map { $0 == institution.category } ?? true)
@@ -257,11 +261,7 @@ struct InspectorsCommand: AsyncParsableCommand {
             try await runReportingErrors {
                 let settings = try await Settings.load(options.global)
                 let store = try settings.openStore()
-                let scope = try jurisdiction.map { code in
-                    let tree = try store.jurisdictionTree()
-                    guard tree.contains(code) else { throw CLIError.usage("--jurisdiction \(code) is not a known jurisdiction") }
-                    return tree.subtree(code)
-                }
+                let scope = try options.subtree(of: jurisdiction, in: store)
                 let (version, all) = try store.inspectors(at: options.point)
                 let entries = all.filter { inspector in
                     (scope?.contains(inspector.jurisdiction) ?? true) && (category.map { inspector.categories.contains($0) } ?? true)
