@@ -65,6 +65,36 @@ struct RoundCommandTests {
         #expect(try cli.run(["audit", "verify"]).status == 0)
     }
 
+    @Test("announce options: stage 1, no strata, team size, cap, fallback inspectors from a neighbouring city and from above")
+    func announceOptions() throws {
+        let cli = try prepared()
+        #expect(try cli.run(["plan", "create", "--year", "2026", "--jurisdiction", "640100", "--category", "lawyer"]).status == 0)
+        let low = try cli.run(["plan", "create", "--year", "2026", "--jurisdiction", "640200", "--category", "lawyer", "--ratio", "4/100"])
+        #expect(low.status == 65)
+        #expect(low.stderr.contains("below Art. 8's 5/100"))
+        let round = try cli.run(["round", "propose", "--plan", "640100-2026-lawyer"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try cli.run(["round", "approve", round, "--by", "李局长"])
+        let out = cli.directory.appendingPathComponent("options").path
+        let announce = try cli.run(["round", "announce", round, "--out", out, "--stage1", "2", "--no-stratify", "--team-size", "3",
+                                    "--max-per-inspector", "2", "--fallback", "640200", "--fallback-above"] + Self.sources)
+        #expect(announce.status == 0, "\(announce.stderr)")
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/manifest.json"))) as? [String: Any] ?? [:]
+        #expect((manifest["stage1"] as? [String: Any])?["jurisdictions"] as? Int == 2)
+        #expect(manifest["stratify_by_jurisdiction"] as? Bool == false)
+        #expect(manifest["team_size"] as? Int == 3)
+        #expect(manifest["max_assignments_per_inspector"] as? Int == 2)
+        let inspectors = manifest["inspectors"] as? [[String: Any]] ?? []
+        let fallback = inspectors.filter { $0["pool"] as? String == "fallback" }.compactMap { $0["id"] as? String }
+        #expect(fallback.contains { $0.hasPrefix("SF6402") })
+        #expect(fallback.contains { $0.hasPrefix("SF640000") })
+        #expect(inspectors.filter { $0["pool"] as? String == "local" }.allSatisfy { ($0["id"] as? String)?.hasPrefix("SF6401") == true })
+        let institutions = manifest["institutions"] as? [[String: Any]] ?? []
+        #expect(institutions.allSatisfy { ($0["jurisdiction"] as? String)?.hasPrefix("6401") == true })
+        let draw = try cli.run(["round", "draw", round, "--json"] + Self.values).json()
+        #expect((draw["stage1"] as? [String: Any]).flatMap { $0["drawn"] as? [Any] }?.count == 2)
+        #expect((draw["teams"] as? [[String: Any]])?.allSatisfy { ($0["members"] as? [Any])?.count ?? 0 <= 3 } == true)
+    }
+
     @Test("substitution, publication, and verification by us and by the independent implementation")
     func substituteAndPublish() throws {
         let cli = try prepared()
