@@ -102,7 +102,7 @@ public struct RosterPublication: Sendable {
             </head>
             <body>
             <h1>双随机一公开 · 一单两库</h1>
-            <p>依据《宁夏回族自治区司法行政机关法律服务机构“双随机一公开”监管工作实施细则》第五条、第六条公开。
+            <p>依据《宁夏司法行政机关“双随机一公开”监管工作细则》（宁司通〔2020〕1号）第五条、第六条公开。
             下载：<a href="checklist.csv">抽查事项清单 (CSV)</a> · <a href="institutions.csv">监管对象名录库 (CSV)</a> ·
             <a href="inspectors.csv">执法检查人员名录库 (CSV)</a></p>
             <h2>抽查事项清单（\(checklist.count) 项）</h2>
