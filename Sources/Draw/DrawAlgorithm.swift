@@ -127,6 +127,8 @@ public enum DrawAlgorithm {
             switch value {
             case let .integers(numbers) where numbers.isEmpty:
                 throw DrawError.badValues("source \(source.name) needs at least one number")
+            case let .integers(numbers) where numbers.contains { $0 > UInt64(Int.max) }:
+                throw DrawError.badValues("source \(source.name): numbers above \(Int.max) are not supported")
             case let .text(text) where text.isEmpty || !text.utf8.allSatisfy(isTextByte):
                 throw DrawError.badValues("source \(source.name): text may hold only ASCII letters, digits, -, _ and :")
             default: break

@@ -183,8 +183,12 @@ public struct DrawManifest: Codable, Hashable, Sendable {
         func fail(_ message: String) -> DrawError { .badManifest(message) }
         guard format == DrawAlgorithm.format else { throw fail("format is \"\(format)\", expected \"\(DrawAlgorithm.format)\"") }
         guard teamSize >= 2 else { throw fail("team_size is \(teamSize); Art. 11 requires at least 2") }
+        guard teamSize <= 1000 else { throw fail("team_size is \(teamSize); at most 1000") }
         for (name, rate) in [("normal", rates.normal), ("high", rates.high)] {
-            guard rate.den > 0, rate.num >= 0, rate.num <= rate.den else { throw fail("rates.\(name) must be num/den with 0 ≤ num ≤ den, den > 0") }
+            // The bound keeps ceil(N × num / den) inside 64 bits for any list that fits in memory.
+            guard rate.den > 0, rate.den <= 1_000_000, rate.num >= 0, rate.num <= rate.den else {
+                throw fail("rates.\(name) must be num/den with 0 ≤ num ≤ den and 0 < den ≤ 1000000")
+            }
         }
         if let cap = maxAssignmentsPerInspector, cap < 1 { throw fail("max_assignments_per_inspector must be null or at least 1") }
         if let stage1, stage1.jurisdictions < 1 { throw fail("stage1.jurisdictions must be at least 1") }

@@ -113,7 +113,7 @@ public struct CalendarLayer: Hashable, Sendable, Codable {
     /// An empty list means the layer can be loaded.
     public func problems() -> [LayerProblem] {
         var found: [LayerProblem] = []
-        guard (1...9998).contains(year) else {
+        guard (2...9998).contains(year) else {
             return [LayerProblem(line: nil, field: "year", message: "year \(year) is out of range")]
         }
         if notices.isEmpty {

@@ -262,8 +262,11 @@ public struct WorkingDayCalendar: Sendable {
     /// The notices missing for the days in `first...last`, e.g. "national notice for 2027 not
     /// loaded". Years are walked, never days; long runs of missing years are folded.
     public func provisionalReasons(from first: CivilDate, through last: CivilDate) -> [String] {
-        let (low, high) = first <= last ? (first, last) : (last, first)
-        guard isProvisional(from: low, through: high) else { return [] }
+        let (unclampedLow, unclampedHigh) = first <= last ? (first, last) : (last, first)
+        guard isProvisional(from: unclampedLow, through: unclampedHigh) else { return [] }
+        // Only years 1–9999 have names; a span reaching past them is reported up to them.
+        let low = max(unclampedLow, CivilDate.earliest)
+        let high = max(low, min(unclampedHigh, CivilDate.latest))
         var missing: [(layer: String, year: Int, lateDecemberOnly: Bool)] = []
         let firstYear = low.year
         let lastYear = high.year

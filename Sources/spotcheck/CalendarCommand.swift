@@ -318,6 +318,9 @@ extension CalendarCommand {
             try await runReportingErrors {
                 let (_, calendar) = try await options.calendar()
                 let answer = calendar.add(workdays, to: date)
+                guard answer.value >= CivilDate.earliest, answer.value <= CivilDate.latest else {
+                    throw CLIError.usage("the answer falls outside years 1–9999")
+                }
                 let steps = calendar.explain(workdays, after: date)
                 if options.json {
                     return try printJSON(Output(from: date.description, workdays: workdays, region: calendar.region.name,

@@ -163,3 +163,18 @@ struct VerificationTests {
         #expect(String(decoding: bytes, as: UTF8.self).contains("{\"id\": \"I640104-normal-0\", \"jurisdiction\": \"640104\", \"risk\": \"normal\", \"eligible\": true, \"reason\": null}"))
     }
 }
+
+@Suite("Draw inputs at their limits")
+struct DrawLimitTests {
+    @Test("oversized rates, team sizes and numbers are refused, not trapped")
+    func limits() throws {
+        #expect(throws: DrawError.self) {
+            try DrawManifest.parse(manifest(institutions: institutions(2), inspectors: inspectors(2), normal: Rate(num: Int.max, den: Int.max)))
+        }
+        #expect(throws: DrawError.self) { try DrawManifest.parse(manifest(institutions: institutions(2), inspectors: inspectors(2), teamSize: Int.max)) }
+        let bytes = manifest(institutions: institutions(2), inspectors: inspectors(2))
+        #expect(throws: DrawError.self) { try DrawAlgorithm.run(manifestBytes: bytes, values: SourceValues(["dice": .integers([UInt64.max])])) }
+        #expect(throws: DrawError.self) { try SourceValues.parse(Data("[1, 2]".utf8)) }
+        #expect(throws: DrawError.self) { try SourceValues.parse(Data("{\"dice\": [-1]}".utf8)) }
+    }
+}

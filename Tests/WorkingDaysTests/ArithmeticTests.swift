@@ -66,6 +66,18 @@ struct ArithmeticTests {
                    - calendar.workingDays(after: date("2019-12-31"), through: date("2026-12-31"))))
     }
 
+    @Test("spans past year 9999 or before year 1 are computed, and their reasons stop at the named years")
+    func edgesOfTheCalendar() {
+        let calendar = Fixtures.ningxia
+        let late = calendar.add(5, to: date("9999-12-30"))
+        #expect(late.value > CivilDate.latest)
+        #expect(late.isProvisional)
+        #expect(late.reasons == ["national notice for 9999 not loaded", "Ningxia notice for 9999 not loaded"])
+        let early = calendar.add(-5, to: date("0001-01-02"))
+        #expect(early.value < CivilDate.earliest)
+        #expect(early.reasons.first == "national notice for 1 not loaded")
+    }
+
     @Test("the explanation walks every day and ends on the answer")
     func explain() {
         let calendar = Fixtures.national
