@@ -300,10 +300,14 @@ struct RoundCommand: AsyncParsableCommand {
         struct Output: Encodable {
             var id, plan, state: String
             var manifestSHA256, seed: String?
+            /// The roster versions the manifest was frozen from (Art. 6).
+            var rosterVersions: [String: Int64]?
             var steps: [RoundStep]
             var inspections: [[String: [String]]]
             var substitutions: [SubstitutionRecord]
-            enum CodingKeys: String, CodingKey { case id, plan, state, manifestSHA256 = "manifest_sha256", seed, steps, inspections, substitutions }
+            enum CodingKeys: String, CodingKey {
+                case id, plan, state, manifestSHA256 = "manifest_sha256", seed, rosterVersions = "roster_versions", steps, inspections, substitutions
+            }
         }
 
         func run() async throws {
@@ -314,11 +318,16 @@ struct RoundCommand: AsyncParsableCommand {
                 let steps = try store.steps(round: round)
                 let inspections = try store.inspections(round: round)
                 let substitutions = try store.substitutions(round: round)
+                let versions = record.rosterVersions.flatMap { try? JSONDecoder().decode([String: Int64?].self, from: Data($0.utf8)) }?
+                    .compactMapValues { $0 }
                 if json {
                     return try printJSON(Output(id: record.id, plan: record.plan, state: record.state, manifestSHA256: record.manifestSHA256, seed: record.seed,
-                                                steps: steps, inspections: inspections.map { [$0.institution: $0.teamMembers] }, substitutions: substitutions))
+                                                rosterVersions: versions, steps: steps, inspections: inspections.map { [$0.institution: $0.teamMembers] }, substitutions: substitutions))
                 }
                 print("\(record.id) (plan \(record.plan)): \(record.state)")
+                if let versions {
+                    print("  rosters used: " + versions.sorted { $0.key < $1.key }.map { "\($0.key) version \($0.value)" }.joined(separator: ", "))
+                }
                 for step in steps { print("  \(pad(step.step, 11))\(pad(step.at, 26))\(pad(step.actor, 12))\(step.detail)") }
                 for inspection in inspections { print("  inspection \(inspection.institution): \(inspection.teamMembers.joined(separator: ", "))") }
                 for substitution in substitutions { print("  substitution \(substitution.number): \(substitution.inspector) → \(substitution.replacement ?? "none") for \(substitution.institution) (\(substitution.reason))") }

@@ -57,6 +57,8 @@ struct RoundCommandTests {
         #expect(again.stderr.contains("a round is drawn once"))
 
         let shown = try cli.run(["round", "show", round, "--json"]).json()
+        let versions = try cli.run(["rosters", "versions", "--kind", "institutions", "--json"]).json()["versions"] as? [[String: Any]] ?? []
+        #expect((shown["roster_versions"] as? [String: Any])?["institutions"] as? Int == versions.last?["id"] as? Int)
         let steps = shown["steps"] as? [[String: Any]] ?? []
         #expect(steps.map { $0["step"] as? String } == ["proposed", "approved", "announced", "drawn"])
         #expect(steps.allSatisfy { ($0["actor"] as? String) == "tester" && ($0["at"] as? String)?.hasSuffix("Z") == true })
