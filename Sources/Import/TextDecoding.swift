@@ -12,7 +12,7 @@ public enum TextEncoding: String, CaseIterable, Sendable {
 
     /// GB 18030 (a superset of GBK and GB2312) as Foundation names it: the CoreFoundation
     /// encoding kCFStringEncodingGB_18030_2000 (0x0632) as an NSStringEncoding.
-    static let foundationGB18030 = String.Encoding(rawValue: 0x8000_0632)
+    public static let foundationGB18030 = String.Encoding(rawValue: 0x8000_0632)
 
     /// Decodes `data`: with `forced`, as that encoding; otherwise a BOM says UTF-8, then strict
     /// UTF-8 is tried, then GB18030.

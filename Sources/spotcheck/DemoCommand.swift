@@ -1,6 +1,7 @@
 import ArgumentParser
 import DemoData
 import Foundation
+import Import
 import Publication
 import Rosters
 
@@ -27,7 +28,7 @@ struct DemoCommand: AsyncParsableCommand {
                     ("institutions.csv", CSVWriter.document(
                         header: ["统一社会信用代码", "机构名称", "业务类别", "辖区", "风险等级", "风险原因", "状态"],
                         rows: demo.institutions.map { [$0.id, $0.name, $0.category.chineseName, $0.jurisdiction, $0.risk.chineseName, $0.riskReason ?? "", $0.status.chineseName] }),
-                     String.Encoding(rawValue: 0x8000_0632)),
+                     TextEncoding.foundationGB18030),
                     ("inspectors.csv", "\u{FEFF}" + CSVWriter.document(
                         header: ["执法证号", "姓名", "辖区", "业务类别", "状态"],
                         rows: demo.inspectors.map { [$0.id, $0.name, $0.jurisdiction, $0.categories.map(\.chineseName).joined(separator: "、"), $0.status.chineseName] }),
