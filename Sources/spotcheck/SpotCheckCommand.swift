@@ -9,7 +9,8 @@ struct SpotCheckCommand: AsyncParsableCommand {
         abstract: "Spot-check supervision (双随机一公开) of legal-service institutions.",
         discussion: """
             Every query takes --json and prints one JSON document on stdout. Exit codes: 0 ok, \
-            64 usage, 65 bad input (nothing was changed), 74 I/O.
+            1 a check found a problem (audit verify, draw verify), 64 usage, 65 bad input (nothing \
+            was changed), 74 I/O.
             """,
         subcommands: [
             CalendarCommand.self, JurisdictionsCommand.self, ImportCommand.self, InstitutionsCommand.self, InspectorsCommand.self,
