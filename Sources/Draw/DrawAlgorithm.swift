@@ -15,11 +15,13 @@ public struct SubstitutionRequest: Hashable, Sendable, Codable {
 
 /// The whole outcome of a draw (DRAW.md §7).
 public struct DrawOutcome: Hashable, Sendable {
+    /// An id drawn, with the ticket that drew it.
     public struct Pick: Hashable, Sendable {
         public var id: String
         public var ticket: Ticket
     }
 
+    /// One stratum of DRAW.md §4: its size, what it required and what was drawn.
     public struct Stratum: Hashable, Sendable {
         /// `nil` when not stratified by jurisdiction.
         public var jurisdiction: String?
@@ -31,12 +33,14 @@ public struct DrawOutcome: Hashable, Sendable {
         public var shortfall: Int
     }
 
+    /// An inspector passed over while a team was filled, and why.
     public struct Skip: Hashable, Sendable {
         public var inspector: String
         /// `conflict` or `at-capacity`.
         public var reason: String
     }
 
+    /// A drawn institution's team as §5 drew it.
     public struct Team: Hashable, Sendable {
         public var institution: String
         public var members: [Pick]
@@ -44,6 +48,7 @@ public struct DrawOutcome: Hashable, Sendable {
         public var shortfall: Int
     }
 
+    /// A recorded substitution and the replacement §6 gave (`nil`: nobody qualified).
     public struct Substitution: Hashable, Sendable {
         public var inspector: String
         public var institution: String

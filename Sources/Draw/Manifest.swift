@@ -18,6 +18,7 @@ public struct Rate: Codable, Hashable, Sendable {
 
 /// The announced record of a round (DRAW.md §1): written once, hashed over its exact bytes.
 public struct DrawManifest: Codable, Hashable, Sendable {
+    /// The sampling rates per risk level (Art. 8).
     public struct Rates: Codable, Hashable, Sendable {
         public var normal: Rate
         public var high: Rate
@@ -27,11 +28,13 @@ public struct DrawManifest: Codable, Hashable, Sendable {
         }
     }
 
+    /// Draw this many jurisdictions first (Art. 12).
     public struct Stage1: Codable, Hashable, Sendable {
         public var jurisdictions: Int
         public init(jurisdictions: Int) { self.jurisdictions = jurisdictions }
     }
 
+    /// An institution as announced: eligible or not, with the reason.
     public struct Institution: Codable, Hashable, Sendable {
         public var id: String
         public var jurisdiction: String
@@ -57,6 +60,7 @@ public struct DrawManifest: Codable, Hashable, Sendable {
         }
     }
 
+    /// An inspector as announced: local or fallback, available or not.
     public struct Inspector: Codable, Hashable, Sendable {
         public var id: String
         /// `local`, or `fallback`: delegated by the level above, pooled or neighbouring (Art. 11).
@@ -69,6 +73,7 @@ public struct DrawManifest: Codable, Hashable, Sendable {
         }
     }
 
+    /// A recusal pair (Art. 11).
     public struct ConflictPair: Codable, Hashable, Sendable {
         public var inspector: String
         public var institution: String
@@ -78,6 +83,7 @@ public struct DrawManifest: Codable, Hashable, Sendable {
         }
     }
 
+    /// A public value announced before it exists.
     public struct Source: Codable, Hashable, Sendable {
         public var name: String
         /// `integers` or `text`.

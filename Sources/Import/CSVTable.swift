@@ -4,6 +4,7 @@ import Synchronization
 /// A table read from a file: its header and its records, each with the line (CSV) or row
 /// (spreadsheet) it starts on, for error messages.
 public struct Table: Sendable {
+    /// One record and the line (or row) it starts on.
     public struct Record: Sendable {
         /// 1-based line or spreadsheet row.
         public var line: Int
