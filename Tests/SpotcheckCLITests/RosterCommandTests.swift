@@ -173,6 +173,35 @@ struct RosterCommandTests {
         #expect(versions.map { $0["scope"] as? String } == [nil, "640104"])
     }
 
+    @Test("two imports at once: both land, one after the other, each a version of its own")
+    func concurrentImports() throws {
+        let cli = try prepared()
+        let demo = cli.directory.appendingPathComponent("demo").path
+        #expect(try cli.run(["demo", "generate", "--out", demo, "--institutions", "3000"]).status == 0)
+        let yinchuan = try excelFile(cli, "yinchuan.csv", [Self.institutionHeader, "31640205E78825856H,甲,律师,640104,一般,,正常"])
+        let results = try [["import", "institutions", "\(demo)/institutions.csv"], ["import", "inspectors", "\(demo)/inspectors.csv"],
+                           ["import", "institutions", yinchuan, "--scope", "640104"]]
+            .map { arguments in
+                let process = Process()
+                process.executableURL = SpotcheckProcess.binary
+                process.arguments = arguments
+                process.environment = ProcessInfo.processInfo.environment.merging(
+                    ["SPOTCHECK_DB": cli.database.path, "SPOTCHECK_CONFIG": "/nonexistent", "SPOTCHECK_ACTOR": "tester"]) { $1 }
+                process.standardOutput = FileHandle.nullDevice
+                try process.run()
+                return process
+            }
+            .map { process in
+                process.waitUntilExit()
+                return process.terminationStatus
+            }
+        #expect(results == [0, 0, 0])
+        let versions = try cli.run(["rosters", "versions", "--json"]).json()["versions"] as? [[String: Any]] ?? []
+        #expect(versions.count == 3)
+        #expect(Set(versions.compactMap { $0["id"] as? Int }) == [1, 2, 3])
+        #expect(try cli.run(["audit", "verify"]).status == 0)
+    }
+
     @Test("publish rosters: UTF-8 CSV and an HTML page; inspectors limited to number, name, jurisdiction, categories")
     func publish() throws {
         let cli = try prepared()
