@@ -54,7 +54,6 @@ let package = Package(
                 "WorkingDays", "Rosters", "Regulation", "Draw",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
         // Files from officials → validated values, with errors naming file, line and field.
@@ -65,7 +64,6 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "XMLCoder", package: "XMLCoder"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
         // The command line for officials and ops: thin.

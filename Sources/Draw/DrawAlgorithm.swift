@@ -80,6 +80,11 @@ public struct DrawOutcome: Hashable, Sendable {
         return teams.map { (institution: $0.0, inspectors: $0.1) }
     }
 
+    /// The values file as published (`values.json`): the sources in manifest order.
+    public var valuesJSON: JSONValue {
+        .object(sources.map { ($0.name, $0.value.json) })
+    }
+
     /// The published result, fields in DRAW.md §7's order.
     public var json: JSONValue {
         .object([

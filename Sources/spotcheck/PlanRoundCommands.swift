@@ -255,7 +255,7 @@ struct RoundCommand: AsyncParsableCommand {
                 let substitutions = JSONValue.array(published.substitutions.map {
                     .object([("inspector", .string($0.inspector)), ("institution", .string($0.institution)), ("reason", .string($0.reason))])
                 }).serialized()
-                let page = DrawPage(round: round, manifestSHA256: Draw.sha256Hex(published.manifest), result: published.result).html()
+                let page = DrawPage(round: round, manifestSHA256: sha256Hex(published.manifest), result: published.result).html()
                 do {
                     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
                     let directory = URL(fileURLWithPath: out)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Draw
 import Foundation
 import Import
 import Rosters

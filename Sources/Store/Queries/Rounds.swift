@@ -193,7 +193,7 @@ extension SpotCheckStore {
                 sources: options.sources)
             do { try manifest.validate() } catch { throw StoreError.refused("\(error)") }
             let bytes = manifest.encoded()
-            let sha = Draw.sha256Hex(bytes)
+            let sha = sha256Hex(bytes)
             round.manifest = bytes
             round.manifestSHA256 = sha
             round.rosterVersions = "{\"institutions\": \(institutionVersion?.id.map(String.init) ?? "null"), \"inspectors\": \(inspectorVersion?.id.map(String.init) ?? "null"), \"conflicts\": \(conflictVersion?.id.map(String.init) ?? "null")}"
@@ -213,14 +213,13 @@ extension SpotCheckStore {
             guard let manifest = round.manifest else { throw StoreError.refused("round \(id) has no manifest") }
             let outcome: DrawOutcome
             do { outcome = try DrawAlgorithm.run(manifestBytes: manifest, values: values) } catch { throw StoreError.refused("\(error)") }
-            let parsed = try! DrawManifest.parse(manifest)
             let result = outcome.json.serialized()
-            round.valuesJSON = values.json(order: parsed.sources).serialized()
+            round.valuesJSON = outcome.valuesJSON.serialized()
             round.resultJSON = result
             round.seed = outcome.seed
             try Self.recordStep(db, round: &round, to: .drawn, actor: actor,
                                 detail: "seed \(outcome.seed): \(outcome.teams.count) institutions drawn",
-                                manifestSHA256: round.manifestSHA256, seed: outcome.seed, resultSHA256: Draw.sha256Hex(Data(result.utf8)))
+                                manifestSHA256: round.manifestSHA256, seed: outcome.seed, resultSHA256: sha256Hex(Data(result.utf8)))
             try round.update(db)
             let encoder = JSONEncoder()
             for team in outcome.teams {
@@ -256,9 +255,10 @@ extension SpotCheckStore {
                                             reason: reason, replacement: made.replacement, at: audit.at, actor: actor)
             try record.insert(db)
             if var inspection = try InspectionRecord.fetchOne(db, key: ["round": id, "institution": institution]),
-               let team = outcome.currentTeams.first(where: { $0.institution == institution }) {
+               let team = outcome.currentTeams.first(where: { $0.institution == institution }),
+               let drawn = outcome.teams.first(where: { $0.institution == institution }) {
                 inspection.team = String(decoding: try JSONEncoder().encode(team.inspectors), as: UTF8.self)
-                inspection.teamShortfall = max(0, Int(parsedTeamSize(manifest)) - team.inspectors.count)
+                inspection.teamShortfall = max(0, drawn.members.count + drawn.shortfall - team.inspectors.count)
                 try inspection.update(db)
             }
             return record
@@ -283,8 +283,4 @@ extension SpotCheckStore {
             return (manifest, valuesJSON, outcome.json.serialized(), substitutions)
         }
     }
-}
-
-private func parsedTeamSize(_ manifest: Data) -> Int {
-    (try? DrawManifest.parse(manifest).teamSize) ?? 2
 }

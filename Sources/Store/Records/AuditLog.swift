@@ -1,4 +1,4 @@
-import Crypto
+import Draw
 import Foundation
 import GRDB
 
@@ -29,7 +29,7 @@ public struct AuditEntry: Codable, Sendable, Hashable, FetchableRecord, Persista
     public static func computeHash(seq: Int64, at: String, actor: String, action: String, subject: String,
                                    details: String, prevHash: String) -> String {
         let text = ["SPOTCHECK-AUDIT-1", String(seq), at, actor, action, subject, details, prevHash].joined(separator: "\n")
-        return SHA256.hash(data: Data(text.utf8)).hexString
+        return sha256Hex(Data(text.utf8))
     }
 }
 
@@ -95,23 +95,6 @@ public enum AuditLog {
     }
 }
 
-extension Sequence where Element == UInt8 {
-    /// Lower-case hex.
-    var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        for byte in self {
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-}
-
-extension Digest {
-    var hexString: String { Array(self).hexString }
-}
-
 /// Instants as stored: UTC, ISO-8601 with milliseconds.
 public enum Timestamps {
     public static func now() -> String { format(Date()) }
@@ -119,9 +102,4 @@ public enum Timestamps {
     public static func format(_ date: Date) -> String {
         date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
-}
-
-/// SHA-256 of bytes, lower-case hex.
-public func sha256Hex(_ data: Data) -> String {
-    SHA256.hash(data: data).hexString
 }

@@ -1,3 +1,4 @@
+import Draw
 import Foundation
 import GRDB
 import WorkingDays
