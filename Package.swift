@@ -5,9 +5,14 @@
 
 import PackageDescription
 
+// As swift-log 1.16.2 builds: a module's public surface is what it imports `public`ly, and a
+// member is visible only where its module is imported, so a leak of GRDB types past Store is a
+// compile error.
 let strict: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 let package = Package(
@@ -16,10 +21,10 @@ let package = Package(
     products: [
         .library(name: "WorkingDays", targets: ["WorkingDays"]),
         .library(name: "Rosters", targets: ["Rosters"]),
-        .library(name: "Store", targets: ["Store"]),
-        .library(name: "DemoData", targets: ["DemoData"]),
         .library(name: "Draw", targets: ["Draw"]),
         .library(name: "Import", targets: ["Import"]),
+        .library(name: "DemoData", targets: ["DemoData"]),
+        .library(name: "Supervision", targets: ["Supervision"]),
         .executable(name: "spotcheck", targets: ["spotcheck"]),
     ],
     dependencies: [
@@ -34,24 +39,32 @@ let package = Package(
     targets: [
         // Pure: civil dates and layered working-day calendars. Standard library only.
         .target(name: "WorkingDays", swiftSettings: strict),
-        // Pure: the list and the two rosters (一单两库): categories, credit codes, jurisdictions.
+        // Pure: the list and the two rosters (一单两库): categories, credit codes, identifiers, jurisdictions.
         .target(name: "Rosters", swiftSettings: strict),
-        // Pure: the articles as rules (procedure states, rates).
-        .target(name: "Regulation", dependencies: ["WorkingDays"], swiftSettings: strict),
+        // Pure: work split across cores, results gathered in order.
+        .target(name: "Parallel", swiftSettings: strict),
+        // Pure: content fingerprints (SHA-256, lower-case hex).
+        .target(name: "Fingerprint", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         // Pure: SPOTCHECK-DRAW-1, the publicly verifiable draw (shared design DRAW.md).
         .target(
             name: "Draw",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Rosters", "Fingerprint", "Parallel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
+        // Pure: the articles as rules (procedure states, rates, the announce decisions).
+        .target(name: "Regulation", dependencies: ["WorkingDays", "Rosters", "Draw"], swiftSettings: strict),
+        // Pure: the values the database keeps (plans, rounds, versions, audit entries), without GRDB.
+        .target(name: "Records", dependencies: ["Rosters", "Regulation", "WorkingDays", "Draw"], swiftSettings: strict),
         // Pure: values → published files (CSV, HTML).
         .target(name: "Publication", dependencies: ["Rosters"], swiftSettings: strict),
         // Pure: a synthetic Ningxia deployment for tests, benchmarks and the demo database.
         .target(name: "DemoData", dependencies: ["Rosters"], swiftSettings: strict),
-        // GRDB on the system libsqlite3: schema, migrations, audit log, calendar versions, rosters.
+        // Pure: the reference data that ships (calendar notices, GB/T 2260), compiled in.
+        .target(name: "ReferenceData", swiftSettings: strict),
+        // GRDB on the system libsqlite3: schema, migrations, typed records, the audit log.
         .target(
             name: "Store",
             dependencies: [
-                "WorkingDays", "Rosters", "Regulation", "Draw",
+                "WorkingDays", "Rosters", "Regulation", "Records", "Fingerprint",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -60,18 +73,26 @@ let package = Package(
         .target(
             name: "Import",
             dependencies: [
-                "WorkingDays", "Store", "Rosters",
+                "WorkingDays", "Rosters", "Fingerprint", "Parallel",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "XMLCoder", package: "XMLCoder"),
             ],
             swiftSettings: strict),
-        // The command line for officials and ops: thin.
+        // The use cases both executables share: read a snapshot, decide with the pure rules,
+        // hand Store one change.
+        .target(
+            name: "Supervision",
+            dependencies: [
+                "Store", "Import", "Records", "Regulation", "Draw", "Rosters", "WorkingDays", "ReferenceData",
+                "Fingerprint", "Publication",
+            ],
+            swiftSettings: strict),
+        // The command line for officials and ops: parse, call Supervision, print.
         .executableTarget(
             name: "spotcheck",
             dependencies: [
-                "WorkingDays", "Store", "Import", "Rosters", "Publication", "DemoData", "Draw", "Regulation",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "Supervision", "Records", "WorkingDays", "Rosters", "Publication", "DemoData", "Draw", "Regulation", "Fingerprint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
@@ -79,12 +100,17 @@ let package = Package(
         .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays", "Import"], swiftSettings: strict),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "WorkingDays", "Rosters", "DemoData", "Draw", "Regulation", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Store", "Records", "WorkingDays", "Rosters", "DemoData", "Regulation", "Fingerprint", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
-        .testTarget(name: "RostersTests", dependencies: ["Rosters", "DemoData"], swiftSettings: strict),
-        .testTarget(name: "RegulationTests", dependencies: ["Regulation"], swiftSettings: strict),
-        .testTarget(name: "DrawTests", dependencies: ["Draw"], exclude: ["Vectors", "Independent"], swiftSettings: strict),
-        .testTarget(name: "ImportTests", dependencies: ["Import", "WorkingDays", "Rosters", "Publication"], swiftSettings: strict),
+        .testTarget(name: "RostersTests", dependencies: ["Rosters"], swiftSettings: strict),
+        .testTarget(name: "ParallelTests", dependencies: ["Parallel"], swiftSettings: strict),
+        .testTarget(name: "RegulationTests", dependencies: ["Regulation", "Draw", "Rosters"], swiftSettings: strict),
+        .testTarget(name: "DrawTests", dependencies: ["Draw", "Fingerprint"], exclude: ["Vectors", "Independent"], swiftSettings: strict),
+        .testTarget(name: "ImportTests", dependencies: ["Import", "WorkingDays", "Rosters"], swiftSettings: strict),
+        .testTarget(name: "PublicationTests", dependencies: ["Publication", "Rosters", "Import"], swiftSettings: strict),
+        .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Rosters"], swiftSettings: strict),
+        .testTarget(name: "ReferenceDataTests", dependencies: ["ReferenceData"], swiftSettings: strict),
+        .testTarget(name: "SupervisionTests", dependencies: ["Supervision", "Records", "Rosters", "WorkingDays", "DemoData"], swiftSettings: strict),
         .testTarget(name: "SpotcheckCLITests", dependencies: ["spotcheck"], swiftSettings: strict),
     ]
 )

@@ -1,4 +1,4 @@
-import Rosters
+public import Rosters
 
 /// A deterministic random generator (SplitMix64), so a seed always gives the same demo data.
 public struct SplitMix64: RandomNumberGenerator, Sendable {

@@ -1,4 +1,5 @@
-import Foundation
+import Fingerprint
+public import Foundation
 
 /// A substitution as recorded (DRAW.md §6): who leaves which team, and why.
 public struct SubstitutionRequest: Hashable, Sendable, Codable {
@@ -10,6 +11,15 @@ public struct SubstitutionRequest: Hashable, Sendable, Codable {
         self.inspector = inspector
         self.institution = institution
         self.reason = reason
+    }
+}
+
+extension SubstitutionRequest {
+    /// Reads `substitutions.json`: `[{"inspector", "institution", "reason"}]`, in order (DRAW.md §6).
+    public static func parseList(_ data: Data) throws(DrawError) -> [SubstitutionRequest] {
+        do { return try JSONDecoder().decode([SubstitutionRequest].self, from: data) } catch {
+            throw DrawError.badSubstitution("expected [{\"inspector\", \"institution\", \"reason\"}]: \(DrawManifest.describe(error))")
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A JSON value whose objects keep their keys in order. Foundation's JSONEncoder does not keep
 /// key order on Linux, and the published manifest and result list their fields in DRAW.md's

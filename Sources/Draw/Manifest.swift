@@ -1,7 +1,9 @@
-import Foundation
+public import Foundation
+import Rosters
 
-/// The exact fraction of a sampling rate (Art. 8), never a float.
-public struct Rate: Codable, Hashable, Sendable {
+/// The exact fraction of a sampling rate (Art. 8), never a float: the one rate type of SpotCheck,
+/// in manifests, plans and on the command line (`5/100`).
+public struct Rate: Codable, Hashable, Sendable, CustomStringConvertible {
     public var num: Int
     public var den: Int
 
@@ -10,23 +12,51 @@ public struct Rate: Codable, Hashable, Sendable {
         self.den = den
     }
 
+    /// Reads `num/den`, e.g. `5/100`; `nil` unless both are whole numbers and ``problem`` is `nil`.
+    public init?(text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let num = Int(parts[0].trimmingSpaces), let den = Int(parts[1].trimmingSpaces) else { return nil }
+        self.init(num: num, den: den)
+        if problem != nil { return nil }
+    }
+
+    /// Why this is not a rate that can be sampled, or `nil`. The bound on `den` keeps
+    /// ceil(N × num / den) inside 64 bits for any list that fits in memory.
+    public var problem: String? {
+        guard den > 0, den <= 1_000_000, num >= 0, num <= den else {
+            return "\(num)/\(den) is not a rate num/den with 0 ≤ num ≤ den and 0 < den ≤ 1000000"
+        }
+        return nil
+    }
+
     /// `ceil(n × num / den)` in integers (DRAW.md §4).
     public func required(of population: Int) -> Int {
         (population * num + den - 1) / den
+    }
+
+    /// Whether this rate is smaller than `other`, compared exactly.
+    public func isBelow(_ other: Rate) -> Bool {
+        num * other.den < other.num * den
+    }
+
+    /// `5/100`.
+    public var description: String { "\(num)/\(den)" }
+}
+
+/// The rates of a plan or manifest per risk level (Art. 8): `normal` and the elevated `high`.
+public struct SamplingRates: Codable, Hashable, Sendable {
+    public var normal: Rate
+    public var high: Rate
+    public init(normal: Rate, high: Rate) {
+        self.normal = normal
+        self.high = high
     }
 }
 
 /// The announced record of a round (DRAW.md §1): written once, hashed over its exact bytes.
 public struct DrawManifest: Codable, Hashable, Sendable {
     /// The sampling rates per risk level (Art. 8).
-    public struct Rates: Codable, Hashable, Sendable {
-        public var normal: Rate
-        public var high: Rate
-        public init(normal: Rate, high: Rate) {
-            self.normal = normal
-            self.high = high
-        }
-    }
+    public typealias Rates = SamplingRates
 
     /// Draw this many jurisdictions first (Art. 12).
     public struct Stage1: Codable, Hashable, Sendable {
@@ -178,11 +208,6 @@ public struct DrawManifest: Codable, Hashable, Sendable {
         }
     }
 
-    /// Ids and codes printable ASCII without whitespace.
-    static func isPlain(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.allSatisfy { $0 > 32 && $0 < 127 }
-    }
-
     /// The checks of DRAW.md §1: format, ids, uniqueness, conflicts naming listed ids, team size,
     /// rates, sources.
     public func validate() throws(DrawError) {
@@ -191,24 +216,21 @@ public struct DrawManifest: Codable, Hashable, Sendable {
         guard teamSize >= 2 else { throw fail("team_size is \(teamSize); Art. 11 requires at least 2") }
         guard teamSize <= 1000 else { throw fail("team_size is \(teamSize); at most 1000") }
         for (name, rate) in [("normal", rates.normal), ("high", rates.high)] {
-            // The bound keeps ceil(N × num / den) inside 64 bits for any list that fits in memory.
-            guard rate.den > 0, rate.den <= 1_000_000, rate.num >= 0, rate.num <= rate.den else {
-                throw fail("rates.\(name) must be num/den with 0 ≤ num ≤ den and 0 < den ≤ 1000000")
-            }
+            if let problem = rate.problem { throw fail("rates.\(name): \(problem)") }
         }
         if let cap = maxAssignmentsPerInspector, cap < 1 { throw fail("max_assignments_per_inspector must be null or at least 1") }
         if let stage1, stage1.jurisdictions < 1 { throw fail("stage1.jurisdictions must be at least 1") }
         var institutionIDs = Set<String>()
         for institution in institutions {
-            guard Self.isPlain(institution.id), Self.isPlain(institution.jurisdiction) else {
-                throw fail("institution \"\(institution.id)\": ids and jurisdiction codes are printable ASCII without whitespace")
+            guard Identifier.isPlain(institution.id), Identifier.isPlain(institution.jurisdiction) else {
+                throw fail("institution \"\(institution.id)\": ids and jurisdiction codes are \(Identifier.rule)")
             }
             guard institution.risk == "normal" || institution.risk == "high" else { throw fail("institution \(institution.id): risk must be normal or high") }
             guard institutionIDs.insert(institution.id).inserted else { throw fail("institution \(institution.id) is listed twice") }
         }
         var inspectorIDs = Set<String>()
         for inspector in inspectors {
-            guard Self.isPlain(inspector.id) else { throw fail("inspector \"\(inspector.id)\": ids are printable ASCII without whitespace") }
+            guard Identifier.isPlain(inspector.id) else { throw fail("inspector \"\(inspector.id)\": ids are \(Identifier.rule)") }
             guard inspector.pool == "local" || inspector.pool == "fallback" else { throw fail("inspector \(inspector.id): pool must be local or fallback") }
             guard inspectorIDs.insert(inspector.id).inserted else { throw fail("inspector \(inspector.id) is listed twice") }
         }
@@ -219,6 +241,7 @@ public struct DrawManifest: Codable, Hashable, Sendable {
         }
         var names = Set<String>()
         for source in sources {
+            guard Identifier.isPlain(source.name) else { throw fail("source \"\(source.name)\": names are \(Identifier.rule)") }
             guard source.kind == "integers" || source.kind == "text" else { throw fail("source \(source.name): kind must be integers or text") }
             guard names.insert(source.name).inserted else { throw fail("source \(source.name) is listed twice") }
         }

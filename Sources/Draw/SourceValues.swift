@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A published value of an announced public source (DRAW.md §1–2).
 public enum SourceValue: Hashable, Sendable {

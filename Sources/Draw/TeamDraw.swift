@@ -1,17 +1,11 @@
 import Foundation
-import Synchronization
+import Parallel
 
 /// Computes many tickets on all cores: `fill` writes the bytes after the seed for item `index`
 /// into a reused buffer.
 enum ParallelTickets {
     static func compute(count: Int, hasher: TicketHasher, fill: @Sendable (Int, inout [UInt8]) -> Void) -> [Ticket] {
-        guard count > 0 else { return [] }
-        let chunks = count >= 4096 ? ProcessInfo.processInfo.activeProcessorCount * 4 : 1
-        let chunkSize = (count + chunks - 1) / chunks
-        let results = Mutex<[Int: [Ticket]]>([:])
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let range = (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)
-            guard !range.isEmpty else { return }
+        Parallel.map(count: count, minimumCount: 4096) { range in
             var tickets: [Ticket] = []
             tickets.reserveCapacity(range.count)
             var buffer: [UInt8] = []
@@ -21,9 +15,8 @@ enum ParallelTickets {
                 fill(index, &buffer)
                 tickets.append(hasher.ticket(tail: buffer))
             }
-            results.withLock { $0[chunk] = tickets }
-        }
-        return results.withLock { results in (0..<chunks).flatMap { results[$0] ?? [] } }
+            return tickets
+        }.flatMap { $0 }
     }
 }
 
@@ -119,22 +112,15 @@ struct TeamDraw: Sendable {
     func drawTeams() -> ([DrawOutcome.Team], [String: Int]) {
         // Rank the first candidates of every institution on all cores; the walk itself is
         // sequential, since capacity depends on the teams before.
-        let ranked = Mutex<[Int: [[Candidate]]]>([:])
-        let chunks = institutions.count >= 64 ? ProcessInfo.processInfo.activeProcessorCount * 4 : 1
-        let chunkSize = (institutions.count + chunks - 1) / max(chunks, 1)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let range = (chunk * chunkSize)..<min(institutions.count, (chunk + 1) * chunkSize)
-            guard !range.isEmpty else { return }
+        let orders = Parallel.map(count: institutions.count, minimumCount: 64) { range in
             var buffer: [UInt8] = []
             buffer.reserveCapacity(128)
-            let orders = range.map { index in
+            return range.map { index in
                 let institution = institutions[index]
                 let limit = min(lookahead + (conflictCounts[institution] ?? 0), inspectors.count)
                 return order(for: institution, limit: limit, buffer: &buffer)
             }
-            ranked.withLock { $0[chunk] = orders }
-        }
-        let orders = ranked.withLock { ranked in (0..<chunks).flatMap { ranked[$0] ?? [] } }
+        }.flatMap { $0 }
 
         var assignments = [Int](repeating: 0, count: inspectors.count)
         var teams: [DrawOutcome.Team] = []

@@ -78,15 +78,3 @@ public struct TicketHasher: Sendable {
         tail.withUnsafeBytes { ticket(tail: $0) }
     }
 }
-
-/// SHA-256 of bytes, lower-case hex: the manifest fingerprint, the seed, the audit chain.
-public func sha256Hex(_ data: some DataProtocol) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var hex: [UInt8] = []
-    hex.reserveCapacity(64)
-    for byte in SHA256.hash(data: data) {
-        hex.append(digits[Int(byte >> 4)])
-        hex.append(digits[Int(byte & 0x0F)])
-    }
-    return String(decoding: hex, as: UTF8.self)
-}

@@ -1,4 +1,5 @@
-import Foundation
+import Fingerprint
+public import Foundation
 
 /// The result of checking a published draw.
 public enum VerificationOutcome: Hashable, Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Parallel
 
 /// A table read from a file: its header and its records, each with the line (CSV) or row
 /// (spreadsheet) it starts on, for error messages.
@@ -32,19 +32,12 @@ public enum CSVTable {
         let (records, problem) = text.withUTF8 { bytes -> ([Table.Record], InputProblem?) in
             let parts = split(bytes, into: bytes.count >= 1 << 20 ? ProcessInfo.processInfo.activeProcessorCount : 1)
             if parts.count == 1 { return parseRecords(bytes, 0..<bytes.count, firstLine: 1, file: file) }
-            let results = Mutex<[Int: ([Table.Record], InputProblem?)]>([:])
             nonisolated(unsafe) let shared = bytes
-            DispatchQueue.concurrentPerform(iterations: parts.count) { part in
-                let result = parseRecords(shared, parts[part].range, firstLine: parts[part].firstLine, file: file)
-                results.withLock { $0[part] = result }
-            }
-            let combined = results.withLock { results -> [Table.Record]? in
-                var records: [Table.Record] = []
-                for part in parts.indices {
-                    guard let (partRecords, problem) = results[part], problem == nil else { return nil }
-                    records += partRecords
-                }
-                return records
+            let results = Parallel.map(parts) { part in parseRecords(shared, part.range, firstLine: part.firstLine, file: file) }
+            var combined: [Table.Record]? = []
+            for (partRecords, problem) in results {
+                guard problem == nil else { combined = nil; break }
+                combined?.append(contentsOf: partRecords)
             }
             // A problem in any part (or a stray quote that misled the split) is settled by
             // parsing the whole file in one pass, which gives the authoritative message.

@@ -1,5 +1,5 @@
 import Foundation
-import WorkingDays
+public import WorkingDays
 import Yams
 
 /// Reads a calendar layer file from `config/calendar/` (YAML: one region, one year, the notice

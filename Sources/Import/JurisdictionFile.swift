@@ -1,4 +1,4 @@
-import Rosters
+public import Rosters
 
 /// A GB/T 2260 jurisdiction table (`code,name,parent`; Chinese headers 代码/名称/上级 too).
 public enum JurisdictionFile {

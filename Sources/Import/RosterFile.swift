@@ -1,6 +1,6 @@
-import Foundation
-import Rosters
-import Synchronization
+public import Foundation
+public import Rosters
+import Parallel
 
 /// One column of a roster file: its key, the Chinese and English headers accepted for it.
 struct ColumnSpec: Sendable {
@@ -102,13 +102,9 @@ public enum RosterFile {
         let width = table.header.count
         let layout = Layout(specs: specs, indexByKey: indexByKey, file: file, header: table.header)
         let records = table.records
-        let chunkCount = records.count >= 20_000 ? max(1, min(8, ProcessInfo.processInfo.activeProcessorCount)) : 1
-        let chunkSize = (records.count + chunkCount - 1) / max(1, chunkCount)
-        let outcomes = Mutex<[Int: ([Checked<Value>], [InputProblem])]>([:])
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+        let outcomes = Parallel.map(count: records.count, parts: min(8, Parallel.cores), minimumCount: 20_000) { range in
             var checked: [Checked<Value>] = []
             var found: [InputProblem] = []
-            let range = (chunk * chunkSize)..<min(records.count, (chunk + 1) * chunkSize)
             checked.reserveCapacity(range.count)
             for record in records[range] {
                 guard record.fields.count == width else {
@@ -120,7 +116,7 @@ public enum RosterFile {
                 result.line = record.line
                 checked.append(result)
             }
-            outcomes.withLock { $0[chunk] = (checked, found) }
+            return (checked, found)
         }
         var values: [Value] = []
         values.reserveCapacity(records.count)
@@ -129,18 +125,15 @@ public enum RosterFile {
         var rowProblems: [InputProblem] = []
         var duplicates: [InputProblem] = []
         let column = Row(record: Table.Record(line: 0, fields: []), layout: layout).column(duplicateColumn)
-        outcomes.withLock { outcomes in
-            for chunk in 0..<chunkCount {
-                guard let (checked, found) = outcomes[chunk] else { continue }
-                rowProblems += found
-                for row in checked {
-                    if let value = row.value { values.append(value) }
-                    guard let key = row.key else { continue }
-                    if let earlier = firstLine[key] {
-                        duplicates.append(InputProblem(file: file, line: row.line, field: column, message: duplicate(row.value, key, earlier)))
-                    } else {
-                        firstLine[key] = row.line
-                    }
+        for (checked, found) in outcomes {
+            rowProblems += found
+            for row in checked {
+                if let value = row.value { values.append(value) }
+                guard let key = row.key else { continue }
+                if let earlier = firstLine[key] {
+                    duplicates.append(InputProblem(file: file, line: row.line, field: column, message: duplicate(row.value, key, earlier)))
+                } else {
+                    firstLine[key] = row.line
                 }
             }
         }
@@ -201,11 +194,6 @@ public enum RosterFile {
         }
     }
 
-    /// Printable ASCII without spaces: what draw manifests require of ids (DRAW.md §1).
-    static func isPlainIdentifier(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.allSatisfy { $0 > 32 && $0 < 127 }
-    }
-
     // MARK: The four kinds
 
     /// Institutions: credit codes checked (GB 32100-2015), jurisdictions known, risk reasons
@@ -255,7 +243,7 @@ public enum RosterFile {
                               duplicate: { _, id, earlier in "\"\(id)\" is listed twice (also line \(earlier))" }) { row, problems in
             let before = problems.count
             let id = row.required("id", &problems)
-            if let id, !isPlainIdentifier(id) { problems.append(row.problem("id", "\"\(id)\" must be printable ASCII without spaces")) }
+            if let id, !Identifier.isPlain(id) { problems.append(row.problem("id", "\"\(id)\" must be \(Identifier.rule)")) }
             let name = row.required("name", &problems)
             let jurisdiction = row.required("jurisdiction", &problems)
             if let jurisdiction, !jurisdictions.contains(jurisdiction) {

@@ -1,4 +1,4 @@
-import Rosters
+public import Rosters
 
 /// The list and the two rosters as published on the portal (Art. 6): UTF-8 CSV files and a
 /// static HTML page. Inspectors' personal data is limited to name and certificate number (with

@@ -18,7 +18,7 @@ public enum RoundState: String, CaseIterable, Sendable, Codable, Comparable {
     }
 
     public static func < (lhs: RoundState, rhs: RoundState) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
     }
 
     /// Why a round in state `self` cannot move to `next`, or `nil` if it can (Art. 10's order;
@@ -32,34 +32,5 @@ public enum RoundState: String, CaseIterable, Sendable, Codable, Comparable {
             return "the round is \"\(rawValue)\"; \"\(next.rawValue)\" must follow \(needed) (Art. 10)"
         }
         return nil
-    }
-}
-
-/// A sampling plan's rates (Art. 7–8): at least 5 % of institutions, higher for high risk.
-public struct SamplingRates: Hashable, Sendable, Codable {
-    public var normalNumerator: Int
-    public var normalDenominator: Int
-    public var highNumerator: Int
-    public var highDenominator: Int
-
-    public init(normalNumerator: Int = 5, normalDenominator: Int = 100, highNumerator: Int = 20, highDenominator: Int = 100) {
-        self.normalNumerator = normalNumerator
-        self.normalDenominator = normalDenominator
-        self.highNumerator = highNumerator
-        self.highDenominator = highDenominator
-    }
-
-    /// Art. 8's floor: each sampling covers at least 5 % of the institutions.
-    public var problems: [String] {
-        var found: [String] = []
-        if normalDenominator <= 0 || highDenominator <= 0 { found.append("a ratio's denominator must be positive") }
-        else {
-            if normalNumerator * 100 < 5 * normalDenominator { found.append("the ratio \(normalNumerator)/\(normalDenominator) is below Art. 8's 5/100") }
-            if highNumerator * normalDenominator < normalNumerator * highDenominator {
-                found.append("the high-risk ratio \(highNumerator)/\(highDenominator) is below the normal ratio (Art. 8 asks for a higher one)")
-            }
-            if normalNumerator > normalDenominator || highNumerator > highDenominator { found.append("a ratio above 1 cannot be sampled") }
-        }
-        return found
     }
 }

@@ -1,6 +1,31 @@
+/// A term officials write in Chinese or English: a category, a risk level, a status. One
+/// protocol so that every such term is read from a spreadsheet or the command line the same way.
+public protocol BilingualTerm: RawRepresentable<String>, CaseIterable, Hashable, Sendable where AllCases == [Self] {
+    /// The Chinese name officials use in their spreadsheets.
+    var chineseName: String { get }
+}
+
+extension BilingualTerm {
+    /// Accepts the English code (any case) or the Chinese name, spaces around either trimmed.
+    public init?(text: String) {
+        let trimmed = text.trimmingSpaces
+        guard let value = Self(rawValue: trimmed) ?? Self.allCases.first(where: { $0.chineseName == trimmed })
+            ?? Self(rawValue: trimmed.lowercased()) else { return nil }
+        self = value
+    }
+
+    /// Position in declaration order.
+    public var order: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+
+    /// "lawyer (律师), notary (公证), …" for error messages.
+    public static var accepted: String {
+        allCases.map { "\($0.rawValue) (\($0.chineseName))" }.joined(separator: ", ")
+    }
+}
+
 /// A business category of legal-service institutions (Art. 5): each has its own checklist,
 /// inspector roster and institution roster.
-public enum Category: String, CaseIterable, Sendable, Codable, Hashable, Comparable {
+public enum Category: String, BilingualTerm, Codable, Comparable {
     case lawyer
     case notary
     case forensic
@@ -20,79 +45,38 @@ public enum Category: String, CaseIterable, Sendable, Codable, Hashable, Compara
         }
     }
 
-    /// Accepts the English code or the Chinese name.
-    public init?(text: String) {
-        let trimmed = text.trimmingSpaces
-        if let value = Category(rawValue: trimmed) ?? Category.allCases.first(where: { $0.chineseName == trimmed })
-            ?? Category(rawValue: trimmed.lowercased()) {
-            self = value
-        } else {
-            return nil
-        }
-    }
 
     public static func < (lhs: Category, rhs: Category) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        lhs.order < rhs.order
     }
 
-    /// "lawyer (律师), notary (公证), …" for error messages.
-    public static var accepted: String {
-        allCases.map { "\($0.rawValue) (\($0.chineseName))" }.joined(separator: ", ")
-    }
 }
 
 /// Risk level (Art. 8): high-risk institutions are sampled at a higher ratio and frequency.
-public enum RiskLevel: String, CaseIterable, Sendable, Codable, Hashable {
+public enum RiskLevel: String, BilingualTerm, Codable {
     case normal
     case high
 
     public var chineseName: String { self == .normal ? "一般" : "较高" }
 
-    public init?(text: String) {
-        let trimmed = text.trimmingSpaces
-        if let value = RiskLevel(rawValue: trimmed) ?? RiskLevel.allCases.first(where: { $0.chineseName == trimmed })
-            ?? RiskLevel(rawValue: trimmed.lowercased()) {
-            self = value
-        } else {
-            return nil
-        }
-    }
 }
 
 /// Whether an institution is operating. Suspended institutions are not eligible for draws.
-public enum InstitutionStatus: String, CaseIterable, Sendable, Codable, Hashable {
+public enum InstitutionStatus: String, BilingualTerm, Codable {
     case active
     case suspended
 
     public var chineseName: String { self == .active ? "正常" : "停业" }
 
-    public init?(text: String) {
-        let trimmed = text.trimmingSpaces
-        if let value = InstitutionStatus(rawValue: trimmed) ?? InstitutionStatus.allCases.first(where: { $0.chineseName == trimmed })
-            ?? InstitutionStatus(rawValue: trimmed.lowercased()) {
-            self = value
-        } else {
-            return nil
-        }
-    }
 }
 
 /// Whether an inspector can be drawn.
-public enum InspectorStatus: String, CaseIterable, Sendable, Codable, Hashable {
+public enum InspectorStatus: String, BilingualTerm, Codable {
     case available
     case unavailable
 
     public var chineseName: String { self == .available ? "在岗" : "不在岗" }
 
-    public init?(text: String) {
-        let trimmed = text.trimmingSpaces
-        if let value = InspectorStatus(rawValue: trimmed) ?? InspectorStatus.allCases.first(where: { $0.chineseName == trimmed })
-            ?? InspectorStatus(rawValue: trimmed.lowercased()) {
-            self = value
-        } else {
-            return nil
-        }
-    }
 }
 
 extension StringProtocol {

@@ -1,25 +1,33 @@
-import Foundation
+public import Foundation
 import GRDB
 import Synchronization
 
 /// The SpotCheck database: one SQLite file (WAL, `synchronous=FULL`), opened through GRDB's
 /// `DatabasePool` on the system libsqlite3, migrated on open.
 ///
-/// Every state change goes through ``write(_:)``: one transaction that also appends its audit
-/// entry (ARCHITECTURE.md, "Rules of the house").
+/// The only way to change it is one of its methods: each checks its invariants and writes its
+/// change and its audit entry in one transaction. Reads return values; no GRDB type leaves.
 public final class SpotCheckStore: Sendable {
     /// The database file.
     public let path: String
+    /// The wall clock the audit log stamps entries with (injectable for tests and the daemon).
+    let clock: @Sendable () -> Date
     /// Reads go here: a read-only connection when the file is already migrated (so that a
     /// command that only reads, or refuses its input, leaves the file byte-for-byte as it was),
     /// otherwise the pool.
     private let reader: any DatabaseReader
     /// The writer pool, opened on the first write.
     private let writer: Mutex<DatabasePool?>
+    private let access: FileAccess
 
     /// Opens the database, creating the file and its directory and migrating it when needed.
-    public init(path: String) throws(StoreError) {
+    /// A new file is created readable by its owner only, or by `group` too (0660) when given,
+    /// since it holds inspectors' personal data; SQLite gives its WAL and shared-memory files
+    /// the same mode.
+    public init(path: String, group: String? = nil, clock: @escaping @Sendable () -> Date = { Date() }) throws(StoreError) {
         self.path = path
+        self.clock = clock
+        access = FileAccess(group: group)
         if FileManager.default.fileExists(atPath: path) {
             do {
                 var configuration = Self.configuration()
@@ -34,7 +42,7 @@ public final class SpotCheckStore: Sendable {
                 throw StoreError.io("cannot open the database \(path): \(error)")
             }
         }
-        let pool = try Self.openPool(path: path)
+        let pool = try Self.openPool(path: path, access: access)
         reader = pool
         writer = Mutex(pool)
     }
@@ -50,13 +58,8 @@ public final class SpotCheckStore: Sendable {
     }
 
     /// Opens the writer pool: WAL, `synchronous=FULL`, migrated.
-    static func openPool(path: String) throws(StoreError) -> DatabasePool {
-        do {
-            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw StoreError.io("cannot create the directory of \(path): \(error.localizedDescription)")
-        }
+    static func openPool(path: String, access: FileAccess) throws(StoreError) -> DatabasePool {
+        try access.create(path)
         do {
             let pool = try DatabasePool(path: path, configuration: configuration())
             // GRDB's pool sets the writer to synchronous=NORMAL when it switches to WAL; NORMAL
@@ -76,52 +79,121 @@ public final class SpotCheckStore: Sendable {
     }
 
     /// The GRDB writer pool (one writer, concurrent readers), opened on first use.
-    public var pool: DatabasePool {
+    var pool: DatabasePool {
         get throws(StoreError) {
             try writer.withLock { (opened: inout DatabasePool?) throws(StoreError) -> DatabasePool in
                 if let opened { return opened }
-                let pool = try Self.openPool(path: path)
+                let pool = try Self.openPool(path: path, access: access)
                 opened = pool
                 return pool
             }
         }
     }
 
-    /// Runs `change` in one write transaction; `change` appends its audit entry with
-    /// ``AuditLog/append(_:actor:action:subject:details:)``.
-    public func write<T>(_ change: (Database) throws -> T) throws(StoreError) -> T {
+    /// Runs `change` in one write transaction; `change` appends its audit entry through
+    /// ``AuditLog/append(_:at:actor:action:subject:details:)``.
+    func write<T>(_ change: (Database) throws -> T) throws(StoreError) -> T {
         let pool = try pool
         do {
             return try pool.write { db in try change(db) }
-        } catch let error as StoreError {
-            throw error
         } catch {
-            throw StoreError.io("database write failed: \(error)")
+            throw StoreError.wrapping(error, "database write failed")
         }
     }
 
     /// Reads a consistent snapshot.
-    public func read<T>(_ query: (Database) throws -> T) throws(StoreError) -> T {
+    func read<T>(_ query: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try reader.read { db in try query(db) }
-        } catch let error as StoreError {
-            throw error
         } catch {
-            throw StoreError.io("database read failed: \(error)")
+            throw StoreError.wrapping(error, "database read failed")
+        }
+    }
+
+    /// Reads a consistent snapshot without blocking the caller's thread (the daemon's path).
+    func read<T: Sendable>(_ query: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await reader.read { db in try query(db) }
+        } catch {
+            throw StoreError.wrapping(error, "database read failed")
+        }
+    }
+
+    /// One write transaction without blocking the caller's thread (the daemon's path).
+    func write<T: Sendable>(_ change: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        let pool = try pool
+        do {
+            return try await pool.write { db in try change(db) }
+        } catch {
+            throw StoreError.wrapping(error, "database write failed")
+        }
+    }
+
+    /// Now, as stored: UTC, ISO-8601 with milliseconds.
+    func now() -> String { Timestamps.format(clock()) }
+}
+
+/// Who may open the database file: its owner, and a configured group.
+struct FileAccess: Sendable {
+    var group: String?
+
+    /// Creates `path` (and its directory) empty with mode 0600, or 0660 and `group`, unless it
+    /// exists; SQLite then opens it and creates `-wal` and `-shm` with the same mode.
+    func create(_ path: String) throws(StoreError) {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.io("cannot create the directory of \(path): \(error.localizedDescription)")
+        }
+        guard !FileManager.default.fileExists(atPath: path) else { return }
+        var groupID: gid_t?
+        if let group {
+            guard let entry = getgrnam(group) else { throw StoreError.io("db_group \"\(group)\" is not a group on this machine") }
+            groupID = entry.pointee.gr_gid
+        }
+        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, groupID == nil ? 0o600 : 0o660)
+        guard descriptor >= 0 else {
+            if errno == EEXIST { return }
+            throw StoreError.io("cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        // The mode given to open() is masked by the umask; set it exactly.
+        _ = fchmod(descriptor, groupID == nil ? 0o600 : 0o660)
+        if let groupID, fchown(descriptor, uid_t.max, groupID) != 0 {
+            throw StoreError.io("cannot give \(path) to group \(group ?? ""): \(String(cString: strerror(errno)))")
         }
     }
 }
 
-/// A failure of the store, mapped by the CLI to an exit code.
+/// A failure of the store, mapped by the executables to exit codes.
 public enum StoreError: Error, Sendable, CustomStringConvertible, Equatable {
     /// The database could not be opened, read or written (exit 74).
     case io(String)
     /// The request conflicts with what is stored (exit 65).
     case refused(String)
+    /// A stored value is not one this version understands (exit 70): never read as a default.
+    case corrupt(String)
 
     public var description: String {
         switch self {
-        case let .io(message), let .refused(message): message
+        case let .io(message), let .refused(message), let .corrupt(message): message
         }
+    }
+
+    static func wrapping(_ error: any Error, _ context: String) -> StoreError {
+        switch error {
+        case let error as StoreError: error
+        case let error as RowDecodingError: .corrupt("a stored value cannot be read: \(error)")
+        case let error as DecodingError: .corrupt("a stored value cannot be read: \(error)")
+        default: .io("\(context): \(error)")
+        }
+    }
+}
+
+/// Instants as stored: UTC, ISO-8601 with milliseconds.
+public enum Timestamps {
+    public static func format(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 }

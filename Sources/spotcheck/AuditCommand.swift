@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import GRDB
-import Store
+import Records
+import Supervision
 
 /// `spotcheck audit …`: the hash-chained audit log.
 struct AuditCommand: AsyncParsableCommand {
@@ -17,9 +17,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingErrors {
-                let settings = try await Settings.load(global)
-                let store = try settings.openStore()
-                let result = try store.read { db in try AuditLog.verify(db) }
+                let result = try await Settings.load(global).supervisor().verifyAudit()
                 if json {
                     try printJSON(Output(ok: result.firstBroken == nil, checked: result.checked,
                                          brokenAt: result.firstBroken?.seq, problem: result.firstBroken?.problem))
@@ -50,17 +48,10 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingErrors {
-                let settings = try await Settings.load(global)
-                let store = try settings.openStore()
-                let entries = try store.read { db in
-                    var request = AuditEntry.order(Column("seq"))
-                    if let subject { request = request.filter(Column("subject").like("\(subject)%")) }
-                    if let round { request = request.filter(Column("subject") == "round/\(round)") }
-                    return try request.fetchAll(db)
-                }
+                let entries = try await Settings.load(global).supervisor().auditEntries(subjectPrefix: subject, round: round)
                 if json { return try printJSON(["entries": entries]) }
                 for entry in entries {
-                    print("\(pad(String(entry.seq), 6))\(pad(entry.at, 26))\(pad(entry.actor, 12))\(pad(entry.action, 16))\(pad(entry.subject, 24))\(entry.hash.prefix(12))  \(entry.details)")
+                    print("\(pad(String(entry.seq), 6))\(pad(entry.at, 26))\(pad(entry.actor, 12))\(pad(entry.action.rawValue, 16))\(pad(entry.subject, 24))\(entry.hash.prefix(12))  \(entry.details)")
                 }
             }
         }

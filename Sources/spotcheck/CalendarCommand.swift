@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import Import
-import Store
+import Supervision
 import WorkingDays
 
 /// `spotcheck calendar …`: working days as the notices set them.
@@ -26,14 +25,7 @@ struct CalendarQueryOptions: ParsableArguments {
     /// The settings and the calendar of the chosen region, built from the layers in force.
     func calendar() async throws -> (Settings, WorkingDayCalendar) {
         let settings = try await Settings.load(global)
-        let store = try settings.openStore()
-        let layers = try store.calendarLayersInForce()
-        let name = region ?? settings.region.name
-        let known = Set([Region.national.name, settings.region.name] + layers.map(\.region.name))
-        guard known.contains(name) else {
-            throw CLIError.usage("unknown region \"\(name)\"; known here: \(known.sorted().joined(separator: ", "))")
-        }
-        return (settings, WorkingDayCalendar(region: Region(name: name), layers: layers))
+        return (settings, try settings.supervisor().calendar(region: region))
     }
 }
 
@@ -348,69 +340,14 @@ extension CalendarCommand {
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print one JSON document.") var json = false
 
-        struct FileOutcome: Encodable {
-            var file: String
-            var region: String
-            var year: Int
-            var outcome: String
-            var version: Int64
-            var notices: [String]
-        }
-
         func run() async throws {
             try await runReportingErrors {
-                let settings = try await Settings.load(global)
-                var files: [CalendarLayerFile] = []
-                var problems: [InputProblem] = []
-                for path in try Self.expand(paths) {
-                    do {
-                        let (layer, text) = try CalendarFile.load(path: path)
-                        files.append(CalendarLayerFile(layer: layer, text: text, file: path))
-                    } catch let error as InputError {
-                        problems += error.problems
-                    }
-                }
-                var seen: [String: String] = [:]
-                for file in files {
-                    let key = "\(file.layer.region.name)/\(file.layer.year)"
-                    if let other = seen[key] {
-                        problems.append(InputProblem(file: file.file, line: nil, field: "year", message: "\(key) is also given by \(other)"))
-                    }
-                    seen[key] = file.file
-                }
-                guard problems.isEmpty else { throw InputError(problems) }
-                let store = try settings.openStore()
-                let outcomes = try store.loadCalendarLayers(files, actor: settings.actor)
-                let rows = zip(files, outcomes).map { file, outcome in
-                    switch outcome {
-                    case let .added(version): FileOutcome(file: file.file, region: version.region, year: version.year, outcome: "added", version: version.id!, notices: file.layer.notices.map(\.citation))
-                    case let .replaced(version, _): FileOutcome(file: file.file, region: version.region, year: version.year, outcome: "replaced", version: version.id!, notices: file.layer.notices.map(\.citation))
-                    case let .unchanged(version): FileOutcome(file: file.file, region: version.region, year: version.year, outcome: "unchanged", version: version.id!, notices: file.layer.notices.map(\.citation))
-                    }
-                }
+                let rows = try await Settings.load(global).supervisor().loadCalendar(paths: paths)
                 if json { return try printJSON(["files": rows]) }
                 for row in rows {
-                    print("\(pad(row.outcome, 10))\(pad("\(row.region) \(row.year)", 16))version \(pad(String(row.version), 5))\(row.file)  \(row.notices.joined(separator: "; "))")
+                    print("\(pad(row.outcome, 10))\(pad("\(row.region) \(row.year)", 16))version \(pad(row.version.map(String.init) ?? "built-in", 9))\(row.file)  \(row.notices.joined(separator: "; "))")
                 }
             }
-        }
-
-        static func expand(_ paths: [String]) throws -> [String] {
-            var result: [String] = []
-            for path in paths {
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                    throw InputError([InputProblem(file: path, line: nil, field: "(file)", message: "does not exist")])
-                }
-                if isDirectory.boolValue {
-                    let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-                    result += names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-                        .map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
-                } else {
-                    result.append(path)
-                }
-            }
-            return result
         }
     }
 
@@ -419,35 +356,13 @@ extension CalendarCommand {
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print one JSON document.") var json = false
 
-        struct Row: Encodable {
-            var version: Int64
-            var region: String
-            var year: Int
-            var inForce: Bool
-            var file: String
-            var sha256: String
-            var loadedAt: String
-            var loadedBy: String
-            enum CodingKeys: String, CodingKey {
-                case version, region, year, inForce = "in_force", file, sha256, loadedAt = "loaded_at", loadedBy = "loaded_by"
-            }
-        }
-
         func run() async throws {
             try await runReportingErrors {
-                let settings = try await Settings.load(global)
-                let versions = try settings.openStore().calendarVersions()
-                var newest: [String: Int64] = [:]
-                for version in versions { newest["\(version.region)/\(version.year)"] = version.id }
-                let rows = versions.map {
-                    Row(version: $0.id!, region: $0.region, year: $0.year, inForce: newest["\($0.region)/\($0.year)"] == $0.id,
-                        file: $0.sourceFile, sha256: $0.sourceSHA256, loadedAt: $0.loadedAt, loadedBy: $0.loadedBy)
-                }
+                let rows = try await Settings.load(global).supervisor().calendarVersions()
                 if json { return try printJSON(["versions": rows]) }
                 for row in rows {
-                    print("\(pad(String(row.version), 5))\(pad(row.region, 10))\(pad(String(row.year), 6))\(pad(row.inForce ? "in force" : "replaced", 10))\(pad(row.loadedAt, 26))\(pad(row.loadedBy, 10))\(row.sha256.prefix(12))  \(row.file)")
+                    print("\(pad(row.version.map(String.init) ?? "built-in", 9))\(pad(row.region, 10))\(pad(String(row.year), 6))\(pad(row.inForce ? "in force" : "replaced", 10))\(pad(row.loadedAt ?? "-", 26))\(pad(row.loadedBy, 10))\(row.sha256.prefix(12))  \(row.file)")
                 }
-                if rows.isEmpty { print("no calendar loaded; load config/calendar with: spotcheck calendar load DIR") }
             }
         }
     }

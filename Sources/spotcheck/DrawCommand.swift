@@ -26,14 +26,7 @@ struct DrawCommand: AsyncParsableCommand {
             try await runReportingErrors {
                 let manifestBytes = try DrawCommand.read(manifest)
                 let sourceValues = try SourceValues.parse(try DrawCommand.read(values))
-                var requests: [SubstitutionRequest] = []
-                if let substitutions {
-                    do { requests = try JSONDecoder().decode([SubstitutionRequest].self, from: try DrawCommand.read(substitutions)) } catch let error as CLIError {
-                        throw error
-                    } catch {
-                        throw CLIError.badInput("\(substitutions): expected [{\"inspector\", \"institution\", \"reason\"}]")
-                    }
-                }
+                let requests = try substitutions.map { try SubstitutionRequest.parseList(try DrawCommand.read($0)) } ?? []
                 let outcome = try DrawAlgorithm.run(manifestBytes: manifestBytes, values: sourceValues, substitutions: requests)
                 FileHandle.standardOutput.write(Data(outcome.json.serialized().utf8))
             }

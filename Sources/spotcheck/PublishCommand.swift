@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
-import Publication
-import Rosters
-import Store
+import Supervision
 
 /// `spotcheck publish rosters --out DIR`: the list and the two rosters for the portal (Art. 6).
 struct PublishCommand: AsyncParsableCommand {
@@ -17,29 +15,22 @@ struct PublishCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingErrors {
-                let settings = try await Settings.load(global)
-                let store = try settings.openStore()
-                let checklist = try store.checklist()
-                let institutions = try store.institutions()
-                let inspectors = try store.inspectors()
-                func source(_ kind: RosterKind, _ version: RosterVersion?) -> RosterPublication.Source {
-                    .init(kind: kind, version: version?.id, importedAt: version?.importedAt, sha256: version?.sha256)
-                }
-                let publication = RosterPublication(
-                    checklist: checklist.entries, institutions: institutions.entries, inspectors: inspectors.entries,
-                    jurisdictions: try store.jurisdictionTree(),
-                    sources: [source(.checklist, checklist.version), source(.institutions, institutions.version), source(.inspectors, inspectors.version)],
-                    generatedAt: Timestamps.now())
-                do {
-                    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-                    for (name, contents) in publication.files() {
-                        try Data(contents.utf8).write(to: URL(fileURLWithPath: out).appendingPathComponent(name))
-                        print("wrote \(out)/\(name)")
-                    }
-                } catch {
-                    throw CLIError.io("cannot write to \(out): \(error.localizedDescription)")
-                }
+                let files = try await Settings.load(global).supervisor().rosterPublication()
+                try writeFiles(files.map { ($0.name, Data($0.contents.utf8)) }, to: out)
             }
         }
+    }
+}
+
+/// Writes `files` into `directory` (created if missing), printing each path.
+func writeFiles(_ files: [(name: String, contents: Data)], to directory: String) throws {
+    do {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for (name, contents) in files {
+            try contents.write(to: URL(fileURLWithPath: directory).appendingPathComponent(name))
+            print("wrote \(directory)/\(name)")
+        }
+    } catch {
+        throw CLIError.io("cannot write to \(directory): \(error.localizedDescription)")
     }
 }

@@ -1,9 +1,9 @@
-import ArgumentParser
-import Draw
+public import ArgumentParser
 import Foundation
 import Import
-import Rosters
-import Store
+import Records
+public import Rosters
+import Supervision
 import WorkingDays
 
 extension TextEncoding: ExpressibleByArgument {}
@@ -30,30 +30,25 @@ struct JurisdictionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingErrors {
-                let settings = try await Settings.load(global)
-                let (table, data, _) = try RosterFile.readTable(path: file)
-                let store = try settings.openStore()
-                let jurisdictions = try JurisdictionFile.parse(table, file: file, existing: try store.jurisdictions())
-                try store.loadJurisdictions(jurisdictions, source: RosterSource(file: file, sha256: sha256Hex(data), encoding: "csv"), actor: settings.actor)
-                print("loaded \(jurisdictions.count) jurisdictions from \(file)")
+                let count = try await Settings.load(global).supervisor().loadJurisdictions(file: file)
+                print("loaded \(count) jurisdictions from \(file)")
             }
         }
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The jurisdictions loaded, with their parents.")
+        static let configuration = CommandConfiguration(abstract: "The jurisdictions in force (built in, or loaded), with their parents.")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print one JSON document.") var json = false
 
         func run() async throws {
             try await runReportingErrors {
-                let settings = try await Settings.load(global)
-                let jurisdictions = try settings.openStore().jurisdictions()
-                if json { return try printJSON(["jurisdictions": jurisdictions]) }
-                let tree = JurisdictionTree(jurisdictions)
-                for jurisdiction in jurisdictions {
-                    let depth = tree.ancestry(jurisdiction.code).count - 1
-                    print(String(repeating: "  ", count: depth) + "\(jurisdiction.code) \(jurisdiction.name)")
+                let rows = try await Settings.load(global).supervisor().jurisdictionRows()
+                if json { return try printJSON(["jurisdictions": rows]) }
+                let tree = JurisdictionTree(rows.map { Jurisdiction(code: $0.code, name: $0.name, parent: $0.parent) })
+                for row in rows {
+                    let depth = tree.ancestry(row.code).count - 1
+                    print(String(repeating: "  ", count: depth) + "\(row.code) \(row.name)\(row.builtIn ? "" : "  (loaded)")")
                 }
             }
         }
@@ -94,47 +89,16 @@ struct ImportCommand: AsyncParsableCommand {
         }
     }
 
-    func validate() throws {
-        if scope != nil && (kind == .checklist || kind == .conflicts) {
-            throw ValidationError("--scope applies to institutions and inspectors only")
-        }
-    }
-
     func run() async throws {
         try await runReportingErrors {
-            let settings = try await Settings.load(global)
-            let (table, data, encodingName) = try RosterFile.readTable(path: file, encoding: encoding)
-            let store = try settings.openStore()
-            let source = RosterSource(file: file, sha256: sha256Hex(data), encoding: encodingName)
-            let result: RosterImportResult
-            switch kind {
-            case .institutions, .inspectors:
-                let tree = try store.jurisdictionTree()
-                guard !tree.byCode.isEmpty else {
-                    throw CLIError.badInput("no jurisdictions are loaded; first run: spotcheck jurisdictions load config/jurisdictions/640000-ningxia.csv")
-                }
-                if kind == .institutions {
-                    let entries = try RosterFile.institutions(table, file: file, jurisdictions: tree)
-                    result = try store.importInstitutions(entries, scope: scope, source: source, actor: settings.actor, dryRun: dryRun)
-                } else {
-                    let entries = try RosterFile.inspectors(table, file: file, jurisdictions: tree)
-                    result = try store.importInspectors(entries, scope: scope, source: source, actor: settings.actor, dryRun: dryRun)
-                }
-            case .checklist:
-                let entries = try RosterFile.checklist(table, file: file)
-                result = try store.importChecklist(entries, source: source, actor: settings.actor, dryRun: dryRun)
-            case .conflicts:
-                let inspectors = Set(try store.inspectors().entries.map(\.id))
-                let institutions = Set(try store.institutions().entries.map(\.id))
-                let entries = try RosterFile.conflicts(table, file: file, inspectors: inspectors, institutions: institutions)
-                result = try store.importConflicts(entries, source: source, actor: settings.actor, dryRun: dryRun)
-            }
-            let output = Output(kind: kind.rawValue, file: file, sha256: source.sha256, encoding: encodingName, scope: scope, dryRun: dryRun,
+            let report = try await Settings.load(global).supervisor().importRoster(kind, file: file, scope: scope, encoding: encoding, dryRun: dryRun)
+            let result = report.result
+            let output = Output(kind: kind.rawValue, file: file, sha256: report.sha256, encoding: report.encoding, scope: scope, dryRun: dryRun,
                                 version: result.version, rows: result.rows, added: result.added, changed: result.changed,
                                 removed: result.removed, unchanged: result.unchanged)
             if json { return try printJSON(output) }
             let what = dryRun ? "dry run, nothing changed" : "version \(result.version.map(String.init) ?? "?")"
-            print("\(kind.rawValue) from \(file) (\(encodingName), sha256 \(source.sha256.prefix(12))…)\(scope.map { ", scope \($0)" } ?? ""): \(what)")
+            print("\(kind.rawValue) from \(file) (\(report.encoding), sha256 \(report.sha256.prefix(12))…)\(scope.map { ", scope \($0)" } ?? ""): \(what)")
             print("  \(result.rows) rows: \(result.added) added, \(result.changed) changed, \(result.removed) removed, \(result.unchanged) unchanged")
         }
     }
@@ -153,19 +117,9 @@ struct RosterQueryOptions: ParsableArguments {
         if asOf != nil && rosterVersion != nil { throw ValidationError("give --as-of or --roster-version, not both") }
     }
 
-    /// `code` and its children, for `--jurisdiction`; `nil` when not given.
-    func subtree(of code: String?, in store: SpotCheckStore) throws -> Set<String>? {
-        guard let code else { return nil }
-        let tree = try store.jurisdictionTree()
-        guard tree.contains(code) else { throw CLIError.usage("--jurisdiction \(code) is not a known jurisdiction") }
-        return tree.subtree(code)
-    }
-
-    var point: RosterPoint {
+    var point: RosterAsOf {
         if let rosterVersion { return .version(rosterVersion) }
-        guard let asOf else { return .current }
-        let (year, month, day) = asOf.components
-        return .asOf(year: year, month: month, day: day)
+        return asOf.map { .endOf($0) } ?? .current
     }
 }
 
@@ -179,8 +133,8 @@ struct VersionJSON: Encodable {
     enum CodingKeys: String, CodingKey { case id, file, sha256, importedAt = "imported_at", importedBy = "imported_by" }
 
     init?(_ version: RosterVersion?) {
-        guard let version, let id = version.id else { return nil }
-        self.id = id
+        guard let version else { return nil }
+        id = version.id
         file = version.file
         sha256 = version.sha256
         importedAt = version.importedAt
@@ -190,7 +144,7 @@ struct VersionJSON: Encodable {
 
 func versionLine(_ kind: RosterKind, _ version: RosterVersion?) -> String {
     guard let version else { return "\(kind.rawValue): nothing imported yet" }
-    return "\(kind.rawValue) version \(version.id ?? 0), imported \(version.importedAt) by \(version.importedBy) from \(version.file)"
+    return "\(kind.rawValue) version \(version.id), imported \(version.importedAt) by \(version.importedBy) from \(version.file)"
 }
 
 /// `spotcheck institutions list`.
@@ -217,14 +171,9 @@ struct InstitutionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingErrors {
-                let settings = try await Settings.load(options.global)
-                let store = try settings.openStore()
-                let scope = try options.subtree(of: jurisdiction, in: store)
-                let (version, all) = try store.institutions(at: options.point)
-                let entries = all.filter { institution in
-                    (scope?.contains(institution.jurisdiction) ?? true) && (category.map { $0 == institution.category } ?? true)
-                        && (risk.map { $0 == institution.risk } ?? true)
-                }
+                let listing = try await Settings.load(options.global).supervisor()
+                    .institutions(RosterFilter(jurisdiction: jurisdiction, category: category, risk: risk), at: options.point)
+                let (version, entries) = (listing.version, listing.entries)
                 if options.json {
                     struct Output: Encodable { var version: VersionJSON?; var institutions: [Entry] }
                     return try printJSON(Output(version: VersionJSON(version), institutions: entries.map {
@@ -260,13 +209,9 @@ struct InspectorsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingErrors {
-                let settings = try await Settings.load(options.global)
-                let store = try settings.openStore()
-                let scope = try options.subtree(of: jurisdiction, in: store)
-                let (version, all) = try store.inspectors(at: options.point)
-                let entries = all.filter { inspector in
-                    (scope?.contains(inspector.jurisdiction) ?? true) && (category.map { inspector.categories.contains($0) } ?? true)
-                }
+                let listing = try await Settings.load(options.global).supervisor()
+                    .inspectors(RosterFilter(jurisdiction: jurisdiction, category: category), at: options.point)
+                let (version, entries) = (listing.version, listing.entries)
                 if options.json {
                     struct Output: Encodable { var version: VersionJSON?; var inspectors: [Entry] }
                     return try printJSON(Output(version: VersionJSON(version), inspectors: entries.map {
@@ -295,10 +240,8 @@ struct ChecklistCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingErrors {
-                let settings = try await Settings.load(options.global)
-                let (version, all) = try settings.openStore().checklist(at: options.point)
-                let entries = all.filter { item in category.map { $0 == item.category } ?? true }
-                    .sorted { $0.category == $1.category ? $0.code < $1.code : $0.category < $1.category }
+                let listing = try await Settings.load(options.global).supervisor().checklist(category: category, at: options.point)
+                let (version, entries) = (listing.version, listing.entries)
                 if options.json {
                     struct Output: Encodable { var version: VersionJSON?; var items: [Entry] }
                     return try printJSON(Output(version: VersionJSON(version), items: entries.map {
@@ -324,8 +267,8 @@ struct ConflictsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingErrors {
-                let settings = try await Settings.load(options.global)
-                let (version, entries) = try settings.openStore().conflicts(at: options.point)
+                let listing = try await Settings.load(options.global).supervisor().conflicts(at: options.point)
+                let (version, entries) = (listing.version, listing.entries)
                 if options.json {
                     struct Output: Encodable { var version: VersionJSON?; var conflicts: [Conflict] }
                     return try printJSON(Output(version: VersionJSON(version), conflicts: entries))
@@ -349,11 +292,10 @@ struct RostersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingErrors {
-                let settings = try await Settings.load(global)
-                let versions = try settings.openStore().rosterVersions(kind: kind)
+                let versions = try await Settings.load(global).supervisor().rosterVersions(kind: kind)
                 if json { return try printJSON(["versions": versions]) }
                 for version in versions {
-                    print("\(pad(String(version.id ?? 0), 5))\(pad(version.kind, 14))\(pad(version.scope ?? "all", 8))\(pad(version.importedAt, 26))\(pad(version.importedBy, 10))+\(version.added) ~\(version.changed) -\(version.removed) of \(version.rows)  \(version.sha256.prefix(12))  \(version.file) (\(version.encoding))")
+                    print("\(pad(String(version.id), 5))\(pad(version.kind.rawValue, 14))\(pad(version.scope ?? "all", 8))\(pad(version.importedAt, 26))\(pad(version.importedBy, 10))+\(version.added) ~\(version.changed) -\(version.removed) of \(version.rows)  \(version.sha256.prefix(12))  \(version.file) (\(version.encoding))")
                 }
             }
         }

@@ -1,11 +1,12 @@
-import ArgumentParser
+public import ArgumentParser
 import Configuration
 import Draw
 import Foundation
 import Import
-import Store
+import Regulation
+import Supervision
 import SystemPackage
-import WorkingDays
+public import WorkingDays
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
@@ -17,13 +18,15 @@ struct GlobalOptions: ParsableArguments {
 }
 
 /// Configuration: command-line flags, then environment variables (`SPOTCHECK_DB`,
-/// `SPOTCHECK_REGION`, `SPOTCHECK_ACTOR`), then the YAML file named by `SPOTCHECK_CONFIG`
+/// `SPOTCHECK_DB_GROUP`, `SPOTCHECK_REGION`, `SPOTCHECK_ACTOR`), then the YAML file named by `SPOTCHECK_CONFIG`
 /// (default `/etc/spotcheck/spotcheck.yaml`, optional), then built-in defaults.
 struct Settings {
     static let defaultDatabase = "/var/lib/spotcheck/spotcheck.sqlite"
     static let defaultConfigFile = "/etc/spotcheck/spotcheck.yaml"
 
     var databasePath: String
+    /// The group that may read and write the database file besides its owner (mode 0660).
+    var databaseGroup: String?
     /// The deployment's region: the default of every `--region`.
     var region: Region
     var actor: String
@@ -49,12 +52,14 @@ struct Settings {
             ?? getpwuid(getuid()).flatMap { String(validatingCString: $0.pointee.pw_name) } ?? "uid \(getuid())"
         return Settings(
             databasePath: options.db ?? config.string(forKey: "db", default: defaultDatabase),
+            databaseGroup: config.string(forKey: "db_group"),
             region: Region(name: regionName),
             actor: options.actor ?? config.string(forKey: "actor", default: login))
     }
 
-    func openStore() throws -> SpotCheckStore {
-        try SpotCheckStore(path: databasePath)
+    /// The supervision layer on the configured database.
+    func supervisor() throws -> Supervisor {
+        try Supervisor(databasePath: databasePath, group: databaseGroup, actor: actor, region: region.name)
     }
 }
 
@@ -79,25 +84,25 @@ enum CLIError: Error, CustomStringConvertible {
     }
 }
 
-/// Runs a command body, printing errors to stderr and exiting with the right code.
+/// Runs a command body, printing errors to stderr and exiting with the right code: 64 usage,
+/// 65 bad input (nothing was changed), 74 I/O, 70 anything unexpected (a bug to report).
 func runReportingErrors(_ body: () async throws -> Void) async throws {
+    func fail(_ message: String, _ code: Int32) -> ExitCode {
+        FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+        return ExitCode(code)
+    }
     do {
         try await body()
+    } catch let error as ExitCode {
+        throw error
     } catch let error as CLIError {
-        FileHandle.standardError.write(Data("spotcheck: \(error)\n".utf8))
-        throw ExitCode(error.exitCode)
+        throw fail("spotcheck: \(error)", error.exitCode)
     } catch let error as InputError {
-        FileHandle.standardError.write(Data("\(error)\nspotcheck: refused; nothing was changed\n".utf8))
-        throw ExitCode(65)
-    } catch let error as DrawError {
-        FileHandle.standardError.write(Data("spotcheck: \(error)\nspotcheck: refused; nothing was changed\n".utf8))
-        throw ExitCode(65)
-    } catch let error as StoreError {
-        FileHandle.standardError.write(Data("spotcheck: \(error)\n".utf8))
-        switch error {
-        case .io: throw ExitCode(74)
-        case .refused: throw ExitCode(65)
-        }
+        throw fail("\(error)\nspotcheck: refused; nothing was changed", 65)
+    } catch {
+        let failure = Failure(error)
+        let tail = failure.kind == .refused ? "\nspotcheck: refused; nothing was changed" : ""
+        throw fail("spotcheck: \(failure.message)\(tail)", failure.kind.rawValue)
     }
 }
 

@@ -10,7 +10,7 @@ struct SpotCheckCommand: AsyncParsableCommand {
         discussion: """
             Every query takes --json and prints one JSON document on stdout. Exit codes: 0 ok, \
             1 a check found a problem (audit verify, draw verify), 64 usage, 65 bad input (nothing \
-            was changed), 74 I/O.
+            was changed), 70 an internal error (please report it), 74 I/O.
             """,
         subcommands: [
             CalendarCommand.self, JurisdictionsCommand.self, ImportCommand.self, InstitutionsCommand.self, InspectorsCommand.self,

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
+import Records
 import Rosters
-import Store
+@testable import Store
 import Testing
 
 let ningxiaJurisdictions = [
@@ -21,11 +22,16 @@ func institution(_ serial: Int, _ jurisdiction: String, name: String? = nil, ris
 
 func source(_ name: String) -> RosterSource { RosterSource(file: name, sha256: String(repeating: "a", count: 64), encoding: "utf-8") }
 
+/// `code` and its children in the test tree, as Supervision passes a `--scope`.
+func scope(_ code: String) -> RosterScope {
+    RosterScope(jurisdiction: code, codes: JurisdictionTree(ningxiaJurisdictions).subtree(code))
+}
+
 @Suite("Roster versions")
 struct RosterStoreTests {
     func store() throws -> SpotCheckStore {
         let store = try SpotCheckStore(path: temporaryDatabasePath())
-        try store.loadJurisdictions(ningxiaJurisdictions, source: source("j.csv"), actor: "ops")
+        try store.loadJurisdictions(ningxiaJurisdictions, source: JurisdictionSource(file: "j.csv", sha256: String(repeating: "b", count: 64)), actor: "ops")
         return store
     }
 
@@ -49,7 +55,7 @@ struct RosterStoreTests {
                                 arguments: [v1.version!, v1.version!])
         }
         #expect(old == ["机构1", "机构2", "机构3"])
-        let audit = try store.read { db in try AuditEntry.filter(Column("action") == "roster.import").fetchAll(db) }
+        let audit = try store.auditEntries().filter { $0.action == .rosterImport }
         #expect(audit.count == 2)
         #expect(audit.last?.details.contains("\"changed\":1") == true)
     }
@@ -58,9 +64,9 @@ struct RosterStoreTests {
     func asOf() throws {
         let store = try store()
         _ = try store.importInstitutions([institution(1, "640104")], scope: nil, source: source("a.csv"), actor: "a", dryRun: false)
-        #expect(try store.institutions(at: .asOf(year: 2020, month: 1, day: 1)).entries.isEmpty)
-        #expect(try store.institutions(at: .asOf(year: 2999, month: 1, day: 1)).entries.count == 1)
-        #expect(try store.institutions(at: .asOf(year: 2020, month: 1, day: 1)).version == nil)
+        #expect(try store.institutions(at: .before("2020-01-01T16:00:00.000Z")).entries.isEmpty)
+        #expect(try store.institutions(at: .before("2999-01-01T16:00:00.000Z")).entries.count == 1)
+        #expect(try store.institutions(at: .before("2020-01-01T16:00:00.000Z")).version == nil)
     }
 
     @Test("--scope replaces only that jurisdiction and its children")
@@ -70,18 +76,18 @@ struct RosterStoreTests {
                                          scope: nil, source: source("all.csv"), actor: "province", dryRun: false)
         // Yinchuan re-imports its own: 2 is dropped, 5 added; Shizuishan's 3 is untouched.
         let result = try store.importInstitutions([institution(1, "640104"), institution(5, "640105")],
-                                                  scope: "640100", source: source("yinchuan.csv"), actor: "city", dryRun: false)
+                                                  scope: scope("640100"), source: source("yinchuan.csv"), actor: "city", dryRun: false)
         #expect((result.added, result.removed, result.unchanged) == (1, 1, 1))
         #expect(try store.institutions().entries.map(\.jurisdiction).sorted() == ["640104", "640105", "640202"])
         #expect(try store.institutions().entries.contains { $0.id == institution(3, "640202").id })
         // A row outside the scope, or one that lives outside it now, is refused.
         #expect(throws: StoreError.self) {
-            try store.importInstitutions([institution(3, "640202")], scope: "640104", source: source("x.csv"), actor: "c", dryRun: false)
+            try store.importInstitutions([institution(3, "640202")], scope: scope("640104"), source: source("x.csv"), actor: "c", dryRun: false)
         }
         #expect(throws: StoreError.self) {
             var moved = institution(3, "640202")
             moved.jurisdiction = "640104"
-            return try store.importInstitutions([moved], scope: "640104", source: source("x.csv"), actor: "c", dryRun: false)
+            return try store.importInstitutions([moved], scope: scope("640104"), source: source("x.csv"), actor: "c", dryRun: false)
         }
         #expect(try store.rosterVersions(kind: .institutions).count == 2)
     }

@@ -1,6 +1,8 @@
 import Foundation
+import Fingerprint
 import GRDB
-import Store
+import Records
+@testable import Store
 import Testing
 import WorkingDays
 
@@ -14,7 +16,8 @@ func layerFile(year: Int, region: Region = .national, offDay: String, text: Stri
     let notice = Notice(number: "N\(year)", title: "notice \(year)", published: nil, sources: ["test"])
     let layer = CalendarLayer(region: region, year: year, notices: [notice],
                               daysOff: [LayerDay(date: CivilDate(offDay)!, name: "holiday")], makeUpDays: [])
-    return CalendarLayerFile(layer: layer, text: text ?? "layer \(region) \(year) \(offDay)", file: "\(region)-\(year).yaml")
+    let text = text ?? "layer \(region) \(year) \(offDay)"
+    return CalendarLayerFile(layer: layer, text: text, file: "\(region)-\(year).yaml", sha256: sha256Hex(text))
 }
 
 @Suite("Store")
@@ -61,8 +64,8 @@ struct StoreTests {
         let inForce = try store.calendarLayersInForce()
         #expect(inForce.first { $0.region == .national }?.daysOff.first?.date == CivilDate("2030-01-02"))
         #expect(try store.calendarVersions().count == 3)
-        let audit = try store.read { db in try AuditEntry.order(Column("seq")).fetchAll(db) }
-        #expect(audit.map(\.action) == ["calendar.load", "calendar.load", "calendar.load"])
+        let audit = try store.auditEntries()
+        #expect(audit.map(\.action) == [.calendarLoad, .calendarLoad, .calendarLoad])
         #expect(audit.last?.subject == "calendar/national/2030")
         #expect(audit.last?.details.contains("\"replaces\":1") == true)
     }
@@ -73,11 +76,11 @@ struct StoreTests {
         struct Boom: Error {}
         #expect(throws: StoreError.self) {
             try store.write { db in
-                try AuditLog.append(db, actor: "t", action: "test", subject: "x", details: ["k": "v"])
+                try AuditLog.append(db, at: "2026-01-01T00:00:00.000Z", actor: "t", action: .calendarLoad, subject: "x", details: ["k": "v"])
                 throw Boom()
             }
         }
-        #expect(try store.read { db in try AuditEntry.fetchCount(db) } == 0)
+        #expect(try store.auditEntries().isEmpty)
     }
 
     @Test("audit verify finds the first tampered, deleted or relinked row")

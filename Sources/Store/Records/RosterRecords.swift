@@ -2,35 +2,6 @@ import GRDB
 import GRDBSQLite
 import Rosters
 
-/// One import of a roster file: a new version of that kind (Art. 6).
-public struct RosterVersion: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "roster_version"
-    public var id: Int64?
-    public var kind: String
-    /// The jurisdiction whose part of the roster was replaced; `nil` for the whole roster.
-    public var scope: String?
-    public var file: String
-    public var sha256: String
-    /// `utf-8`, `utf-8-bom`, `gb18030` or `xlsx`.
-    public var encoding: String
-    public var importedAt: String
-    public var importedBy: String
-    public var rows: Int
-    public var added: Int
-    public var changed: Int
-    public var removed: Int
-    public var auditSeq: Int64
-
-    enum CodingKeys: String, CodingKey {
-        case id, kind, scope, file, sha256, encoding
-        case importedAt = "imported_at", importedBy = "imported_by"
-        case rows, added, changed, removed
-        case auditSeq = "audit_seq"
-    }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
-}
-
 /// A roster entry stored with the versions it was in force for. Written by hand as SQL and
 /// arguments (not GRDB's record persistence) because imports insert 100,000 rows at a time.
 protocol VersionedEntry: Equatable, Sendable {
@@ -45,7 +16,8 @@ protocol VersionedEntry: Equatable, Sendable {
     var scopeJurisdiction: String? { get }
     /// Binds the column values in `columns` order.
     func bindValues(_ binder: inout SQLiteBinder)
-    init(row: Row)
+    /// Reads a stored row; a value this version does not know is an error, never a default.
+    init(row: Row) throws
 }
 
 /// Collects one row's parameters and runs the prepared statement through the SQLite C API (GRDB
@@ -137,10 +109,10 @@ extension Institution: VersionedEntry {
         binder.text(id); binder.text(name); binder.text(category.rawValue); binder.text(jurisdiction)
         binder.text(risk.rawValue); binder.text(riskReason); binder.text(status.rawValue)
     }
-    init(row: Row) {
-        self.init(id: row["id"], name: row["name"], category: Category(rawValue: row["category"]) ?? .lawyer,
-                  jurisdiction: row["jurisdiction"], risk: RiskLevel(rawValue: row["risk"]) ?? .normal,
-                  riskReason: row["risk_reason"], status: InstitutionStatus(rawValue: row["status"]) ?? .active)
+    init(row: Row) throws {
+        self.init(id: row["id"], name: row["name"], category: try row.term("category", in: Self.table),
+                  jurisdiction: row["jurisdiction"], risk: try row.term("risk", in: Self.table),
+                  riskReason: row["risk_reason"], status: try row.term("status", in: Self.table))
     }
 }
 
@@ -155,11 +127,16 @@ extension Inspector: VersionedEntry {
         binder.text(id); binder.text(name); binder.text(jurisdiction)
         binder.text(categories.map(\.rawValue).joined(separator: ";")); binder.text(status.rawValue)
     }
-    init(row: Row) {
+    init(row: Row) throws {
         let categories: String = row["categories"]
         self.init(id: row["id"], name: row["name"], jurisdiction: row["jurisdiction"],
-                  categories: categories.split(separator: ";").compactMap { Category(rawValue: String($0)) },
-                  status: InspectorStatus(rawValue: row["status"]) ?? .available)
+                  categories: try categories.split(separator: ";").map { part throws(StoreError) in
+                      guard let category = Category(rawValue: String(part)) else {
+                          throw StoreError.corrupt("inspector \(row["id"] as String? ?? "?"): stored category \"\(part)\" is not one of \(Category.accepted)")
+                      }
+                      return category
+                  },
+                  status: try row.term("status", in: Self.table))
     }
 }
 
@@ -174,8 +151,8 @@ extension ChecklistItem: VersionedEntry {
         binder.text(category.rawValue); binder.text(code); binder.text(name); binder.text(basis)
         binder.text(subject); binder.text(content); binder.text(method)
     }
-    init(row: Row) {
-        self.init(category: Category(rawValue: row["category"]) ?? .lawyer, code: row["code"], name: row["name"],
+    init(row: Row) throws {
+        self.init(category: try row.term("category", in: Self.table), code: row["code"], name: row["name"],
                   basis: row["basis"], subject: row["subject"], content: row["content"], method: row["method"])
     }
 }
@@ -190,7 +167,19 @@ extension Conflict: VersionedEntry {
     func bindValues(_ binder: inout SQLiteBinder) {
         binder.text(inspector); binder.text(institution); binder.text(reason)
     }
-    init(row: Row) {
+    init(row: Row) throws {
         self.init(inspector: row["inspector"], institution: row["institution"], reason: row["reason"])
+    }
+}
+
+extension Row {
+    /// The bilingual term stored in `column`, read strictly: an unknown stored value is
+    /// ``StoreError/corrupt(_:)``, naming the table, column and value.
+    func term<Term: BilingualTerm>(_ column: String, in table: String) throws(StoreError) -> Term {
+        let text: String? = self[column]
+        guard let text, let value = Term(rawValue: text) else {
+            throw StoreError.corrupt("\(table).\(column): stored value \(text.map { "\"\($0)\"" } ?? "NULL") is not one of \(Term.accepted)")
+        }
+        return value
     }
 }

@@ -1,0 +1,170 @@
+public import Draw
+public import Foundation
+public import Regulation
+public import Rosters
+
+/// A sampling plan (Art. 7): a year, jurisdiction and category, its rates and planned rounds,
+/// and the checklist items it covers (Art. 9).
+public struct Plan: Codable, Sendable, Hashable {
+    public var id: String
+    public var year: Int
+    public var jurisdiction: String
+    public var category: Category
+    public var normalNum: Int
+    public var normalDen: Int
+    public var highNum: Int
+    public var highDen: Int
+    /// Planned rounds in the year (Art. 8: at least 2 as a rule).
+    public var rounds: Int
+    /// The months the rounds are planned for, e.g. [5, 10].
+    public var months: [Int]
+    /// The checklist item codes the plan covers: every item of the category (Art. 9).
+    public var items: [String]
+    public var checklistVersion: Int64?
+    public var createdAt: String
+    public var createdBy: String
+
+    public init(id: String, year: Int, jurisdiction: String, category: Category, rates: SamplingRates, rounds: Int, months: [Int],
+                items: [String], checklistVersion: Int64?, createdAt: String, createdBy: String) {
+        self.id = id
+        self.year = year
+        self.jurisdiction = jurisdiction
+        self.category = category
+        normalNum = rates.normal.num
+        normalDen = rates.normal.den
+        highNum = rates.high.num
+        highDen = rates.high.den
+        self.rounds = rounds
+        self.months = months
+        self.items = items
+        self.checklistVersion = checklistVersion
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+    }
+
+    /// The plan's rates (Art. 8).
+    public var rates: SamplingRates {
+        SamplingRates(normal: Rate(num: normalNum, den: normalDen), high: Rate(num: highNum, den: highDen))
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, year, jurisdiction, category
+        case normalNum = "normal_num", normalDen = "normal_den", highNum = "high_num", highDen = "high_den"
+        case rounds, months, items, checklistVersion = "checklist_version", createdAt = "created_at", createdBy = "created_by"
+    }
+}
+
+/// The roster versions a manifest was frozen from (Art. 6).
+public struct RosterVersionsUsed: Codable, Sendable, Hashable {
+    public var institutions: Int64?
+    public var inspectors: Int64?
+    public var conflicts: Int64?
+
+    public init(institutions: Int64?, inspectors: Int64?, conflicts: Int64?) {
+        self.institutions = institutions
+        self.inspectors = inspectors
+        self.conflicts = conflicts
+    }
+}
+
+/// A round of a plan: one draw, moving through Art. 10's steps. The manifest is kept byte for
+/// byte; the result is never edited (substitutions are rows of their own).
+public struct Round: Codable, Sendable, Hashable {
+    public var id: String
+    public var plan: String
+    public var number: Int
+    public var state: RoundState
+    public var manifest: Data?
+    public var manifestSHA256: String?
+    public var rosterVersions: RosterVersionsUsed?
+    public var valuesJSON: String?
+    public var resultJSON: String?
+    public var seed: String?
+
+    public init(id: String, plan: String, number: Int, state: RoundState, manifest: Data? = nil, manifestSHA256: String? = nil,
+                rosterVersions: RosterVersionsUsed? = nil, valuesJSON: String? = nil, resultJSON: String? = nil, seed: String? = nil) {
+        self.id = id
+        self.plan = plan
+        self.number = number
+        self.state = state
+        self.manifest = manifest
+        self.manifestSHA256 = manifestSHA256
+        self.rosterVersions = rosterVersions
+        self.valuesJSON = valuesJSON
+        self.resultJSON = resultJSON
+        self.seed = seed
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, plan, number, state, manifest
+        case manifestSHA256 = "manifest_sha256", rosterVersions = "roster_versions"
+        case valuesJSON = "values_json", resultJSON = "result_json", seed
+    }
+}
+
+/// One recorded step of a round (Art. 10): when and by whom.
+public struct RoundStep: Codable, Sendable, Hashable {
+    public var round: String
+    public var step: RoundState
+    public var at: String
+    public var actor: String
+    public var detail: String
+    public var auditSeq: Int64
+
+    public init(round: String, step: RoundState, at: String, actor: String, detail: String, auditSeq: Int64) {
+        self.round = round
+        self.step = step
+        self.at = at
+        self.actor = actor
+        self.detail = detail
+        self.auditSeq = auditSeq
+    }
+
+    enum CodingKeys: String, CodingKey { case round, step, at, actor, detail, auditSeq = "audit_seq" }
+}
+
+/// A recorded substitution (DRAW.md §6).
+public struct Substitution: Codable, Sendable, Hashable {
+    public var round: String
+    public var number: Int
+    public var inspector: String
+    public var institution: String
+    public var reason: String
+    public var replacement: String?
+    public var at: String
+    public var actor: String
+
+    public init(round: String, number: Int, inspector: String, institution: String, reason: String, replacement: String?,
+                at: String, actor: String) {
+        self.round = round
+        self.number = number
+        self.inspector = inspector
+        self.institution = institution
+        self.reason = reason
+        self.replacement = replacement
+        self.at = at
+        self.actor = actor
+    }
+}
+
+/// An inspection: a drawn institution of a round, with its team.
+public struct Inspection: Codable, Sendable, Hashable {
+    public var round: String
+    public var institution: String
+    /// Inspector ids as drawn.
+    public var drawnTeam: [String]
+    /// Inspector ids after substitutions.
+    public var team: [String]
+    /// How many inspectors the team is short of its size.
+    public var teamShortfall: Int
+
+    public init(round: String, institution: String, drawnTeam: [String], team: [String], teamShortfall: Int) {
+        self.round = round
+        self.institution = institution
+        self.drawnTeam = drawnTeam
+        self.team = team
+        self.teamShortfall = teamShortfall
+    }
+
+    enum CodingKeys: String, CodingKey { case round, institution, drawnTeam = "drawn_team", team, teamShortfall = "team_shortfall" }
+}

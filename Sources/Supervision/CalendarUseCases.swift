@@ -1,0 +1,161 @@
+import Foundation
+import Fingerprint
+import Import
+import Records
+import ReferenceData
+public import Store
+public import WorkingDays
+
+/// A calendar layer as `calendar versions` lists it: built in, or loaded from a file.
+public struct CalendarVersionRow: Sendable, Hashable, Encodable {
+    /// The stored version; `nil` for a built-in layer.
+    public var version: Int64?
+    public var region: String
+    public var year: Int
+    public var builtIn: Bool
+    public var inForce: Bool
+    public var file: String
+    public var sha256: String
+    public var loadedAt: String?
+    public var loadedBy: String
+    enum CodingKeys: String, CodingKey {
+        case version, region, year, builtIn = "built_in", inForce = "in_force", file, sha256, loadedAt = "loaded_at", loadedBy = "loaded_by"
+    }
+}
+
+/// What loading one calendar file did.
+public struct CalendarLoadRow: Sendable, Hashable, Encodable {
+    public var file: String
+    public var region: String
+    public var year: Int
+    /// `added`, `replaced` (a stored or the built-in layer), or `unchanged`.
+    public var outcome: String
+    /// The stored version now in force; `nil` when the built-in layer stays in force.
+    public var version: Int64?
+    public var notices: [String]
+}
+
+/// The shipped calendar layers, parsed once per process.
+enum BuiltInCalendar {
+    struct Layer: Sendable {
+        var layer: CalendarLayer
+        var file: BuiltIn.File
+        var sha256: String
+    }
+
+    static let layers: [Layer] = BuiltIn.calendarFiles.compactMap { file in
+        // The shipped files are checked by the tests (and by `calendar load`); one that did not
+        // parse would be left out rather than stop every command.
+        guard let layer = try? CalendarFile.parse(file.text, file: BuiltIn.sourceName(file)) else { return nil }
+        return Layer(layer: layer, file: file, sha256: sha256Hex(file.text))
+    }
+
+    static func key(_ region: String, _ year: Int) -> String { "\(region)/\(year)" }
+}
+
+extension Supervisor {
+    /// The layers in force: per region and year, the newest loaded file, else the built-in layer.
+    public func calendarLayersInForce() throws(StoreError) -> [CalendarLayer] {
+        var byKey: [String: CalendarLayer] = [:]
+        for builtIn in BuiltInCalendar.layers { byKey[BuiltInCalendar.key(builtIn.layer.region.name, builtIn.layer.year)] = builtIn.layer }
+        for layer in try store.calendarLayersInForce() { byKey[BuiltInCalendar.key(layer.region.name, layer.year)] = layer }
+        return byKey.values.sorted { ($0.region.name, $0.year) < ($1.region.name, $1.year) }
+    }
+
+    /// The working-day calendar of `regionName` (default: the deployment's region).
+    public func calendar(region regionName: String? = nil) throws -> WorkingDayCalendar {
+        let layers = try calendarLayersInForce()
+        let name = regionName ?? region
+        let known = Set([Region.national.name, region] + layers.map(\.region.name))
+        guard known.contains(name) else {
+            throw UsageError("unknown region \"\(name)\"; known here: \(known.sorted().joined(separator: ", "))")
+        }
+        return WorkingDayCalendar(region: Region(name: name), layers: layers)
+    }
+
+    /// Every layer: the built-in ones, then every file loaded, each saying whether it is in force.
+    public func calendarVersions() throws(StoreError) -> [CalendarVersionRow] {
+        let stored = try store.calendarVersions()
+        var newest: [String: Int64] = [:]
+        for version in stored { newest[BuiltInCalendar.key(version.region, version.year)] = version.id }
+        let builtIn = BuiltInCalendar.layers.map { layer in
+            CalendarVersionRow(version: nil, region: layer.layer.region.name, year: layer.layer.year, builtIn: true,
+                               inForce: newest[BuiltInCalendar.key(layer.layer.region.name, layer.layer.year)] == nil,
+                               file: BuiltIn.sourceName(layer.file), sha256: layer.sha256, loadedAt: nil, loadedBy: "built-in")
+        }
+        return builtIn + stored.map {
+            CalendarVersionRow(version: $0.id, region: $0.region, year: $0.year, builtIn: false,
+                               inForce: newest[BuiltInCalendar.key($0.region, $0.year)] == $0.id, file: $0.sourceFile,
+                               sha256: $0.sourceSHA256, loadedAt: $0.loadedAt, loadedBy: $0.loadedBy)
+        }
+    }
+
+    /// Loads calendar layer files (a directory loads its `*.yaml`): all or nothing. Every
+    /// problem in every file is reported; two files for one region and year are refused. A file
+    /// byte-equal to the layer in force (built in or loaded) changes nothing.
+    public func loadCalendar(paths: [String]) throws -> [CalendarLoadRow] {
+        var files: [CalendarLayerFile] = []
+        var problems: [InputProblem] = []
+        for path in try Self.expand(paths) {
+            switch Result(catching: { () throws(InputError) in try CalendarFile.load(path: path) }) {
+            case let .success((layer, text)): files.append(CalendarLayerFile(layer: layer, text: text, file: path, sha256: sha256Hex(text)))
+            case let .failure(error): problems += error.problems
+            }
+        }
+        var seen: [String: String] = [:]
+        for file in files {
+            let key = BuiltInCalendar.key(file.layer.region.name, file.layer.year)
+            if let other = seen[key] {
+                problems.append(InputProblem(file: file.file, line: nil, field: "year", message: "\(key) is also given by \(other)"))
+            }
+            seen[key] = file.file
+        }
+        guard problems.isEmpty else { throw InputError(problems) }
+
+        let storedInForce = Set(try store.calendarVersions().map { BuiltInCalendar.key($0.region, $0.year) })
+        var builtInByKey: [String: BuiltInCalendar.Layer] = [:]
+        for layer in BuiltInCalendar.layers { builtInByKey[BuiltInCalendar.key(layer.layer.region.name, layer.layer.year)] = layer }
+        var rows: [CalendarLoadRow?] = Array(repeating: nil, count: files.count)
+        var toLoad: [(index: Int, file: CalendarLayerFile)] = []
+        for (index, file) in files.enumerated() {
+            let key = BuiltInCalendar.key(file.layer.region.name, file.layer.year)
+            if !storedInForce.contains(key), let builtIn = builtInByKey[key], builtIn.sha256 == file.sha256 {
+                rows[index] = CalendarLoadRow(file: file.file, region: file.layer.region.name, year: file.layer.year, outcome: "unchanged",
+                                              version: nil, notices: file.layer.notices.map(\.citation))
+            } else {
+                toLoad.append((index, file))
+            }
+        }
+        let replacedBuiltIn = Dictionary(builtInByKey.map { ($0.key, BuiltIn.sourceName($0.value.file)) }, uniquingKeysWith: { first, _ in first })
+        let outcomes = try store.loadCalendarLayers(toLoad.map(\.file), builtIn: replacedBuiltIn, actor: actor)
+        for ((index, file), outcome) in zip(toLoad, outcomes) {
+            let key = BuiltInCalendar.key(file.layer.region.name, file.layer.year)
+            let (name, version): (String, CalendarLayerVersion) = switch outcome {
+            case let .added(version): (builtInByKey[key] == nil ? "added" : "replaced", version)
+            case let .replaced(version, _): ("replaced", version)
+            case let .unchanged(version): ("unchanged", version)
+            }
+            rows[index] = CalendarLoadRow(file: file.file, region: version.region, year: version.year, outcome: name, version: version.id,
+                                          notices: file.layer.notices.map(\.citation))
+        }
+        return rows.compactMap { $0 }
+    }
+
+    static func expand(_ paths: [String]) throws(InputError) -> [String] {
+        var result: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw InputError([InputProblem(file: path, line: nil, field: "(file)", message: "does not exist")])
+            }
+            if isDirectory.boolValue {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+                result += names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+                    .map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
+            } else {
+                result.append(path)
+            }
+        }
+        return result
+    }
+}
