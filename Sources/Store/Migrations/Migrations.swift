@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The schema, as an ordered list of migrations. A migration that has landed is never edited:
@@ -162,6 +163,40 @@ enum Migrations {
                 t.column("team", .text).notNull()
                 t.column("team_shortfall", .integer).notNull()
                 t.primaryKey(["round", "institution"])
+            }
+        }
+        migrator.registerMigration("v4-schema-repairs") { db in
+            // v2-rosters was edited after it had landed (c02bcc5, f3c2bb7): as first landed
+            // (71ce35b) it also created these four indexes on the big rosters. Databases created
+            // before the edit still have them, so they pay the index upkeep on every import and
+            // their schema differs from a new database's. Drop them so that every database ends
+            // with the same schema; IF EXISTS because databases created later never had them.
+            for index in ["institution_current", "institution_by_version", "inspector_current", "inspector_by_version"] {
+                try db.execute(sql: "DROP INDEX IF EXISTS \(index.quotedDatabaseIdentifier)")
+            }
+            // plan.months held the months as comma-separated text ("5,10", or "" for none);
+            // plans now store them as a JSON array of integers ("[5,10]", "[]"), the way GRDB
+            // encodes a Codable [Int] column. A value that is not a list of integers stops the
+            // migration (and the opening of the database) rather than being guessed at.
+            let plans = try Row.fetchAll(db, sql: "SELECT id, months FROM plan")
+            for plan in plans {
+                let id: String = plan["id"]
+                let text: String = plan["months"]
+                let refusal = DatabaseError(message: "v4-schema-repairs: plan \(id) has months \(text.debugDescription), not a comma-separated list of integers")
+                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                if trimmed.hasPrefix("[") {  // already a JSON array: keep it if it is one of integers
+                    guard (try? JSONDecoder().decode([Int].self, from: Data(trimmed.utf8))) != nil else { throw refusal }
+                    continue
+                }
+                var months: [Int] = []
+                if !trimmed.isEmpty {
+                    for part in trimmed.split(separator: ",", omittingEmptySubsequences: false) {
+                        guard let month = Int(part.trimmingCharacters(in: .whitespaces)) else { throw refusal }
+                        months.append(month)
+                    }
+                }
+                let json = "[" + months.map(String.init).joined(separator: ",") + "]"
+                try db.execute(sql: "UPDATE plan SET months = ? WHERE id = ?", arguments: [json, id])
             }
         }
         return migrator

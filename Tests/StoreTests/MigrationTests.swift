@@ -1,0 +1,240 @@
+import Foundation
+import GRDB
+@testable import Store
+import Testing
+
+/// The committed schema snapshots and old-database fixtures, read at run time next to this file
+/// (Tests/StoreTests/Schema/, excluded from the target in Package.swift).
+///
+/// - `Schema/<migration identifier>.sql`: the schema right after that migration, one statement
+///   per line (see ``MigrationTests/schema(_:)``). One file per registered migration.
+/// - `Schema/Databases/*.sql`: scripts that rebuild a database as an older release left it,
+///   `grdb_migrations` included.
+private let schemaDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Schema")
+
+/// Set to write the snapshot of a migration that has none yet (an existing snapshot is never
+/// overwritten: a landed migration's schema does not change).
+private let writeMissingSnapshots = ProcessInfo.processInfo.environment["SPOTCHECK_WRITE_SCHEMA_SNAPSHOTS"] == "1"
+
+/// The four indexes v2-rosters created as it first landed (71ce35b) and no longer creates, by name.
+private let droppedIndexes = ["inspector_by_version", "inspector_current", "institution_by_version", "institution_current"]
+
+@Suite("Migrations")
+struct MigrationTests {
+    /// The schema as text: the `sql` of every table, index, view and trigger, sorted by type and
+    /// name, one statement per line ending in `;`. SQLite's own objects (`sqlite_sequence`,
+    /// automatic indexes, which have no `sql`) and GRDB's `grdb_migrations` are left out.
+    static func schema(_ db: Database) throws -> String {
+        let statements = try String.fetchAll(db, sql: """
+            SELECT sql FROM sqlite_master
+            WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> 'grdb_migrations'
+            ORDER BY type, name
+            """)
+        return statements.map { $0.replacingOccurrences(of: "\n", with: " ") + ";\n" }.joined()
+    }
+
+    static func snapshotURL(_ identifier: String) -> URL {
+        schemaDirectory.appendingPathComponent("\(identifier).sql")
+    }
+
+    static func snapshot(_ identifier: String) throws -> String {
+        try String(contentsOf: snapshotURL(identifier), encoding: .utf8)
+    }
+
+    /// The snapshot after the last registered migration: today's schema.
+    static func latestSnapshot() throws -> String {
+        try snapshot(Migrations.migrator.migrations.last!)
+    }
+
+    /// The snapshot files, in migration order (`v10-…` after `v9-…`).
+    static func snapshotIdentifiers() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: schemaDirectory.path)
+            .filter { $0.hasSuffix(".sql") }
+            .map { String($0.dropLast(4)) }
+            .sorted { $0.compare($1, options: .numeric) == .orderedAscending }
+    }
+
+    static func fixture(_ name: String) throws -> String {
+        try String(contentsOf: schemaDirectory.appendingPathComponent("Databases/\(name)"), encoding: .utf8)
+    }
+
+    /// A new, not yet existing database file in a directory of its own.
+    static func newDatabasePath() throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("spotcheck-migrations-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory.appendingPathComponent("spotcheck.sqlite").path
+    }
+
+    /// A database file built by a fixture script, closed again.
+    static func database(fromFixture name: String) throws -> String {
+        let path = try newDatabasePath()
+        let script = try fixture(name)
+        try DatabaseQueue(path: path).writeWithoutTransaction { db in
+            try db.inTransaction {
+                try db.execute(sql: script)
+                return .commit
+            }
+        }
+        return path
+    }
+
+    static func appliedMigrations(_ db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
+    }
+
+    // MARK: - Snapshots
+
+    @Test("every registered migration has a snapshot, in order, and no snapshot lacks a migration")
+    func snapshotsMatchMigrations() throws {
+        if writeMissingSnapshots { try migrateStepByStep() }
+        #expect(try Self.snapshotIdentifiers() == Migrations.migrator.migrations)
+    }
+
+    @Test("migrating an empty database step by step gives each migration's committed schema")
+    func migrateStepByStep() throws {
+        let queue = try DatabaseQueue(path: try Self.newDatabasePath())
+        for identifier in Migrations.migrator.migrations {
+            try Migrations.migrator.migrate(queue, upTo: identifier)
+            let schema = try queue.read { db in try Self.schema(db) }
+            let url = Self.snapshotURL(identifier)
+            if writeMissingSnapshots && !FileManager.default.fileExists(atPath: url.path) {
+                try schema.write(to: url, atomically: true, encoding: .utf8)
+            }
+            guard let expected = try? Self.snapshot(identifier) else {
+                Issue.record("no snapshot Schema/\(identifier).sql for migration \(identifier); run the tests once with SPOTCHECK_WRITE_SCHEMA_SNAPSHOTS=1 to write it, then commit it")
+                continue
+            }
+            if schema != expected {
+                let now = schema.split(separator: "\n"), committed = expected.split(separator: "\n")
+                let lines = committed.filter { !now.contains($0) }.map { "- \($0)" } + now.filter { !committed.contains($0) }.map { "+ \($0)" }
+                Issue.record("""
+                    the schema after \(identifier) differs from Schema/\(identifier).sql: a landed migration was edited? \
+                    Landed migrations are never edited; append a new migration instead.
+                    \(lines.joined(separator: "\n"))
+                    """)
+            }
+        }
+    }
+
+    // MARK: - Old databases
+
+    @Test("v1 has not changed since the first commit's fixture: it builds the fixture's schema")
+    func v1FixtureIsV1() throws {
+        let fixture = try DatabaseQueue(path: try Self.database(fromFixture: "116fd54-v1.sql"))
+        let migrated = try DatabaseQueue(path: try Self.newDatabasePath())
+        try Migrations.migrator.migrate(migrated, upTo: "v1-audit-and-calendar")
+        #expect(try fixture.read(Self.schema) == migrated.read(Self.schema))
+        #expect(try fixture.read(Self.schema) == Self.snapshot("v1-audit-and-calendar"))
+    }
+
+    @Test("a database from the first commit (v1 only) opens through the store at today's schema, its audit rows intact")
+    func fromFirstCommit() throws {
+        let path = try Self.database(fromFixture: "116fd54-v1.sql")
+        let before = try DatabaseQueue(path: path).read { db in
+            (try Self.appliedMigrations(db), try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY seq"))
+        }
+        #expect(before.0 == ["v1-audit-and-calendar"])
+        #expect(before.1.count == 2)
+
+        let store = try SpotCheckStore(path: path)
+        let (schema, applied, audit, verification) = try store.read { db in
+            (try Self.schema(db), try Self.appliedMigrations(db), try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY seq"),
+             try AuditLog.verify(db))
+        }
+        #expect(schema == (try Self.latestSnapshot()))
+        #expect(applied == Migrations.migrator.migrations)
+        #expect(audit == before.1)
+        #expect(verification == AuditLog.Verification(checked: 2, firstBroken: nil))
+    }
+
+    @Test("the fixture's four v2 indexes are what 71ce35b's v2-rosters had GRDB write")
+    func originalV2IndexesAsGRDBWroteThem() throws {
+        // 71ce35b's lines, replayed on the v2 tables of a scratch database.
+        let queue = try DatabaseQueue(path: try Self.newDatabasePath())
+        try Migrations.migrator.migrate(queue, upTo: "v2-rosters")
+        let written = try queue.write { db in
+            for table in ["institution", "inspector"] {
+                try db.create(index: "\(table)_current", on: table, columns: ["id"], unique: true, condition: Column("until_version") == nil)
+                try db.create(index: "\(table)_by_version", on: table, columns: ["since_version", "until_version"])
+            }
+            return try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE name IN (\(droppedIndexes.map { "'\($0)'" }.joined(separator: ","))) ORDER BY name")
+        }
+        let fixture = try DatabaseQueue(path: try Self.database(fromFixture: "71ce35b-v2.sql"))
+        let stored = try fixture.read { db in
+            try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE name IN (\(droppedIndexes.map { "'\($0)'" }.joined(separator: ","))) ORDER BY name")
+        }
+        #expect(written.count == 4)
+        #expect(stored == written)
+        // Apart from those four, the fixture is today's v2.
+        let rest = try fixture.read(Self.schema).split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { line in !droppedIndexes.contains { line.contains("INDEX \"\($0)\"") } }
+            .joined(separator: "\n")
+        #expect(rest == (try Self.snapshot("v2-rosters")))
+    }
+
+    @Test("a database at v2 as first landed (71ce35b) loses the four roster indexes and ends at today's schema")
+    func fromOriginalV2() throws {
+        let path = try Self.database(fromFixture: "71ce35b-v2.sql")
+        let indexesBefore = try DatabaseQueue(path: path).read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('institution', 'inspector') ORDER BY name")
+        }
+        #expect(indexesBefore == droppedIndexes)
+
+        let store = try SpotCheckStore(path: path)
+        let (schema, applied, indexesAfter, institutions, verification) = try store.read { db in
+            (try Self.schema(db), try Self.appliedMigrations(db),
+             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('institution', 'inspector')"),
+             try String.fetchAll(db, sql: "SELECT id FROM institution ORDER BY id"),
+             try AuditLog.verify(db))
+        }
+        #expect(indexesAfter == [])
+        #expect(schema == (try Self.latestSnapshot()))
+        #expect(applied == Migrations.migrator.migrations)
+        #expect(institutions == ["12640000MA00000001"])
+        #expect(verification == AuditLog.Verification(checked: 1, firstBroken: nil))
+    }
+
+    /// A v3 database with one plan per `months` value, closed again.
+    static func v3Database(months: [String]) throws -> String {
+        let path = try newDatabasePath()
+        let queue = try DatabaseQueue(path: path)
+        try Migrations.migrator.migrate(queue, upTo: "v3-plans-rounds-draws")
+        try queue.write { db in
+            for (index, months) in months.enumerated() {
+                try db.execute(sql: """
+                    INSERT INTO plan (id, year, jurisdiction, category, normal_num, normal_den, high_num, high_den,
+                                      rounds, months, items, checklist_version, created_at, created_by)
+                    VALUES (?, ?, '640000', 'law-firm', 1, 10, 3, 10, 2, ?, '["A01","A02"]', NULL,
+                            '2026-01-05T09:00:00.000Z', 'alice')
+                    """, arguments: ["plan-\(index)", 2026 + index, months])
+            }
+        }
+        return path
+    }
+
+    @Test("v3 plans' comma-separated months become JSON arrays of integers")
+    func monthsToJSON() throws {
+        let cases: [(String, String)] = [("5,10", "[5,10]"), ("", "[]"), ("6", "[6]"), (" 3, 9 ,12", "[3,9,12]"), ("[4,8]", "[4,8]")]
+        let path = try Self.v3Database(months: cases.map(\.0))
+        let store = try SpotCheckStore(path: path)
+        let (months, schema) = try store.read { db in
+            (try String.fetchAll(db, sql: "SELECT months FROM plan ORDER BY id"), try Self.schema(db))
+        }
+        #expect(months == cases.map(\.1))
+        #expect(months.map { try? JSONDecoder().decode([Int].self, from: Data($0.utf8)) } == [[5, 10], [], [6], [3, 9, 12], [4, 8]])
+        #expect(schema == (try Self.latestSnapshot()))
+    }
+
+    @Test("months that are not a list of integers stop v4, which leaves the database at v3",
+          arguments: ["May,Oct", "5,,10", "5;10", "[5,", #"["May"]"#])
+    func malformedMonthsRefused(malformed: String) throws {
+        let path = try Self.v3Database(months: ["5,10", malformed])
+        let queue = try DatabaseQueue(path: path)
+        #expect(throws: DatabaseError.self) { try Migrations.migrator.migrate(queue) }
+        let (applied, months) = try queue.read { db in
+            (try Self.appliedMigrations(db), try String.fetchAll(db, sql: "SELECT months FROM plan ORDER BY id"))
+        }
+        #expect(applied == ["v1-audit-and-calendar", "v2-rosters", "v3-plans-rounds-draws"])
+        #expect(months == ["5,10", malformed])
+    }
+}

@@ -1,0 +1,3 @@
+CREATE INDEX "calendar_layer_version_by_year" ON "calendar_layer_version"("region", "year", "id");
+CREATE TABLE "audit_log" ("seq" INTEGER PRIMARY KEY, "at" TEXT NOT NULL, "actor" TEXT NOT NULL, "action" TEXT NOT NULL, "subject" TEXT NOT NULL, "details" TEXT NOT NULL, "prev_hash" TEXT NOT NULL, "hash" TEXT NOT NULL UNIQUE);
+CREATE TABLE "calendar_layer_version" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, "region" TEXT NOT NULL, "year" INTEGER NOT NULL, "layer_json" TEXT NOT NULL, "source_file" TEXT NOT NULL, "source_sha256" TEXT NOT NULL, "source_text" TEXT NOT NULL, "loaded_at" TEXT NOT NULL, "loaded_by" TEXT NOT NULL, "audit_seq" INTEGER NOT NULL REFERENCES "audit_log"("seq"));

@@ -1,0 +1,11 @@
+CREATE INDEX "calendar_layer_version_by_year" ON "calendar_layer_version"("region", "year", "id");
+CREATE UNIQUE INDEX "checklist_item_current" ON "checklist_item"("category", "code") WHERE "until_version" IS NULL;
+CREATE UNIQUE INDEX "conflict_current" ON "conflict"("inspector", "institution") WHERE "until_version" IS NULL;
+CREATE TABLE "audit_log" ("seq" INTEGER PRIMARY KEY, "at" TEXT NOT NULL, "actor" TEXT NOT NULL, "action" TEXT NOT NULL, "subject" TEXT NOT NULL, "details" TEXT NOT NULL, "prev_hash" TEXT NOT NULL, "hash" TEXT NOT NULL UNIQUE);
+CREATE TABLE "calendar_layer_version" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, "region" TEXT NOT NULL, "year" INTEGER NOT NULL, "layer_json" TEXT NOT NULL, "source_file" TEXT NOT NULL, "source_sha256" TEXT NOT NULL, "source_text" TEXT NOT NULL, "loaded_at" TEXT NOT NULL, "loaded_by" TEXT NOT NULL, "audit_seq" INTEGER NOT NULL REFERENCES "audit_log"("seq"));
+CREATE TABLE "checklist_item" ("category" TEXT NOT NULL, "code" TEXT NOT NULL, "name" TEXT NOT NULL, "basis" TEXT NOT NULL, "subject" TEXT NOT NULL, "content" TEXT NOT NULL, "method" TEXT NOT NULL, "since_version" INTEGER NOT NULL, "until_version" INTEGER);
+CREATE TABLE "conflict" ("inspector" TEXT NOT NULL, "institution" TEXT NOT NULL, "reason" TEXT NOT NULL, "since_version" INTEGER NOT NULL, "until_version" INTEGER);
+CREATE TABLE "inspector" ("id" TEXT NOT NULL, "name" TEXT NOT NULL, "jurisdiction" TEXT NOT NULL, "categories" TEXT NOT NULL, "status" TEXT NOT NULL, "since_version" INTEGER NOT NULL, "until_version" INTEGER);
+CREATE TABLE "institution" ("id" TEXT NOT NULL, "name" TEXT NOT NULL, "category" TEXT NOT NULL, "jurisdiction" TEXT NOT NULL, "risk" TEXT NOT NULL, "risk_reason" TEXT, "status" TEXT NOT NULL, "since_version" INTEGER NOT NULL, "until_version" INTEGER);
+CREATE TABLE "jurisdiction" ("code" TEXT PRIMARY KEY NOT NULL, "name" TEXT NOT NULL, "parent" TEXT);
+CREATE TABLE "roster_version" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, "kind" TEXT NOT NULL, "scope" TEXT, "file" TEXT NOT NULL, "sha256" TEXT NOT NULL, "encoding" TEXT NOT NULL, "imported_at" TEXT NOT NULL, "imported_by" TEXT NOT NULL, "rows" INTEGER NOT NULL, "added" INTEGER NOT NULL, "changed" INTEGER NOT NULL, "removed" INTEGER NOT NULL, "audit_seq" INTEGER NOT NULL REFERENCES "audit_log"("seq"));
