@@ -101,6 +101,7 @@ let package = Package(
         .testTarget(
             name: "StoreTests",
             dependencies: ["Store", "Records", "WorkingDays", "Rosters", "DemoData", "Regulation", "Fingerprint", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Schema"],
             swiftSettings: strict),
         .testTarget(name: "RostersTests", dependencies: ["Rosters"], swiftSettings: strict),
         .testTarget(name: "ParallelTests", dependencies: ["Parallel"], swiftSettings: strict),
@@ -110,7 +111,7 @@ let package = Package(
         .testTarget(name: "PublicationTests", dependencies: ["Publication", "Rosters", "Import"], swiftSettings: strict),
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Rosters"], swiftSettings: strict),
         .testTarget(name: "ReferenceDataTests", dependencies: ["ReferenceData"], swiftSettings: strict),
-        .testTarget(name: "SupervisionTests", dependencies: ["Supervision", "Records", "Rosters", "WorkingDays", "DemoData"], swiftSettings: strict),
+        .testTarget(name: "SupervisionTests", dependencies: ["Supervision", "Records", "Rosters", "WorkingDays", "Draw", "Store"], swiftSettings: strict),
         .testTarget(name: "SpotcheckCLITests", dependencies: ["spotcheck"], swiftSettings: strict),
     ]
 )

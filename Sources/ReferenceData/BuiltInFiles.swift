@@ -42,6 +42,7 @@ make_up_days:
   - {dates: 2020-06-28, name: 端午节}
   - {dates: 2020-09-27, name: 国庆节、中秋节}
   - {dates: 2020-10-10, name: 国庆节、中秋节}
+
 """#),
         File(path: "config/calendar/national-2021.yaml", text: #"""
 # National working-day layer for 2021, typed from the State Council General Office's notice
@@ -73,6 +74,7 @@ make_up_days:
   - {dates: 2021-09-18, name: 中秋节}
   - {dates: 2021-09-26, name: 国庆节}
   - {dates: 2021-10-09, name: 国庆节}
+
 """#),
         File(path: "config/calendar/national-2022.yaml", text: #"""
 # National working-day layer for 2022, typed from the State Council General Office's notice
@@ -105,6 +107,7 @@ make_up_days:
   - {dates: 2022-05-07, name: 劳动节}
   - {dates: 2022-10-08, name: 国庆节}
   - {dates: 2022-10-09, name: 国庆节}
+
 """#),
         File(path: "config/calendar/national-2023.yaml", text: #"""
 # National working-day layer for 2023, typed from the State Council General Office's notice
@@ -135,6 +138,7 @@ make_up_days:
   - {dates: 2023-06-25, name: 端午节}
   - {dates: 2023-10-07, name: 中秋节、国庆节}
   - {dates: 2023-10-08, name: 中秋节、国庆节}
+
 """#),
         File(path: "config/calendar/national-2024.yaml", text: #"""
 # National working-day layer for 2024, typed from the State Council General Office's notice
@@ -168,6 +172,7 @@ make_up_days:
   - {dates: 2024-09-14, name: 中秋节}
   - {dates: 2024-09-29, name: 国庆节}
   - {dates: 2024-10-12, name: 国庆节}
+
 """#),
         File(path: "config/calendar/national-2025.yaml", text: #"""
 # National working-day layer for 2025, typed from the State Council General Office's notice
@@ -197,6 +202,7 @@ make_up_days:
   - {dates: 2025-04-27, name: 劳动节}
   - {dates: 2025-09-28, name: 国庆节、中秋节}
   - {dates: 2025-10-11, name: 国庆节、中秋节}
+
 """#),
         File(path: "config/calendar/national-2026.yaml", text: #"""
 # National working-day layer for 2026, typed from the State Council General Office's notice
@@ -227,6 +233,7 @@ make_up_days:
   - {dates: 2026-05-09, name: 劳动节}
   - {dates: 2026-09-20, name: 国庆节}
   - {dates: 2026-10-10, name: 国庆节}
+
 """#),
         File(path: "config/calendar/ningxia-2020.yaml", text: #"""
 # Ningxia's regional layer for 2020: the Eid days off added by the autonomous region's yearly
@@ -245,6 +252,7 @@ days_off:
   - {dates: 2020-05-25..2020-05-26, name: 开斋节}
   - {dates: 2020-07-30..2020-07-31, name: 古尔邦节}
 make_up_days: []
+
 """#),
         File(path: "config/calendar/ningxia-2021.yaml", text: #"""
 # Ningxia's regional layer for 2021 (shared/calendar/REFERENCE.md §4, days CONFIRMED; the
@@ -262,6 +270,7 @@ days_off:
   - {dates: 2021-05-13..2021-05-14, name: 开斋节}
   - {dates: 2021-07-19..2021-07-20, name: 古尔邦节}
 make_up_days: []
+
 """#),
         File(path: "config/calendar/ningxia-2022.yaml", text: #"""
 # Ningxia's regional layer for 2022 (shared/calendar/REFERENCE.md §4, CONFIRMED; the notice's
@@ -278,6 +287,7 @@ notices:
 days_off:
   - {dates: 2022-07-11..2022-07-12, name: 古尔邦节}
 make_up_days: []
+
 """#),
         File(path: "config/calendar/ningxia-2023.yaml", text: #"""
 # Ningxia's regional layer for 2023 (shared/calendar/REFERENCE.md §4). The notice's full text was
@@ -295,6 +305,7 @@ notices:
 days_off:
   - {dates: 2023-06-29..2023-06-30, name: 古尔邦节}
 make_up_days: []
+
 """#),
         File(path: "config/jurisdictions/640000-ningxia.csv", text: #"""
 code,name,parent
@@ -326,6 +337,7 @@ code,name,parent
 640502,沙坡头区,640500
 640521,中宁县,640500
 640522,海原县,640500
+
 """#),
     ]
 }

@@ -1,4 +1,5 @@
 import Draw
+import Fingerprint
 import Foundation
 import Testing
 

@@ -4,6 +4,14 @@ import Publication
 import Rosters
 import Testing
 
+/// The jurisdictions the published pages name.
+let ningxia = JurisdictionTree([
+    Jurisdiction(code: "640000", name: "宁夏回族自治区", parent: nil),
+    Jurisdiction(code: "640100", name: "银川市", parent: "640000"),
+    Jurisdiction(code: "640104", name: "兴庆区", parent: "640100"),
+    Jurisdiction(code: "640105", name: "西夏区", parent: "640100"),
+])
+
 @Suite("Publication")
 struct PublicationTests {
     @Test("CSV quoting round-trips through our reader")

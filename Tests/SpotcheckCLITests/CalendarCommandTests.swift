@@ -4,22 +4,32 @@ import Testing
 /// `spotcheck calendar …` through the real binary.
 @Suite("spotcheck calendar")
 struct CalendarCommandTests {
-    @Test("load: the shipped directory loads 11 layers, once; loading again changes nothing")
+    @Test("built in: a fresh database has the 11 shipped layers in force; loading them changes nothing; a changed file replaces one, audited")
     func load() throws {
         let cli = SpotcheckProcess()
+        let builtIn = try cli.run(["calendar", "versions", "--json"]).json()["versions"] as? [[String: Any]] ?? []
+        #expect(builtIn.count == 11)
+        #expect(builtIn.allSatisfy { $0["built_in"] as? Bool == true && $0["in_force"] as? Bool == true && $0["loaded_by"] as? String == "built-in" })
+        #expect(builtIn.allSatisfy { ($0["sha256"] as? String)?.count == 64 })
         let first = try cli.run(["calendar", "load", "config/calendar", "--json"])
         #expect(first.status == 0, "\(first.stderr)")
         let files = try first.json()["files"] as? [[String: Any]] ?? []
         #expect(files.count == 11)
-        #expect(files.allSatisfy { $0["outcome"] as? String == "added" })
-        #expect(FileManager.default.fileExists(atPath: cli.database.path))
-        let again = try cli.run(["calendar", "load", "config/calendar", "--json"])
-        #expect((try again.json()["files"] as? [[String: Any]] ?? []).allSatisfy { $0["outcome"] as? String == "unchanged" })
-        let versions = try cli.run(["calendar", "versions", "--json"])
-        let rows = try versions.json()["versions"] as? [[String: Any]] ?? []
-        #expect(rows.count == 11)
-        #expect(rows.first?["loaded_by"] as? String == "tester")
-        #expect((rows.first?["sha256"] as? String)?.count == 64)
+        #expect(files.allSatisfy { $0["outcome"] as? String == "unchanged" }, "the shipped files are the built-in layers")
+        #expect((try cli.run(["calendar", "versions", "--json"]).json()["versions"] as? [[String: Any]])?.count == 11, "nothing was stored")
+        // An amended notice for 2026: the file replaces the built-in layer, with an audit entry.
+        let shipped = try String(contentsOf: SpotcheckProcess.repositoryRoot.appendingPathComponent("config/calendar/national-2026.yaml"), encoding: .utf8)
+        let amended = try cli.write("national-2026.yaml", shipped + "# amended\n")
+        let replaced = try cli.run(["calendar", "load", amended, "--json"])
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+        #expect((try replaced.json()["files"] as? [[String: Any]])?.first?["outcome"] as? String == "replaced")
+        let rows = try cli.run(["calendar", "versions", "--json"]).json()["versions"] as? [[String: Any]] ?? []
+        #expect(rows.count == 12)
+        #expect(rows.last?["loaded_by"] as? String == "tester" && rows.last?["in_force"] as? Bool == true)
+        #expect(rows.contains { $0["built_in"] as? Bool == true && $0["year"] as? Int == 2026 && $0["region"] as? String == "national" && $0["in_force"] as? Bool == false })
+        let audit = try cli.run(["audit", "show", "--subject", "calendar/national/2026", "--json"]).json()["entries"] as? [[String: Any]] ?? []
+        #expect(audit.count == 1)
+        #expect((audit.first?["details"] as? String)?.contains("built-in:config/calendar/national-2026.yaml") == true)
     }
 
     @Test("is-workday: a make-up Sunday, a holiday, a Ningxia Eid day")
@@ -166,47 +176,44 @@ struct CalendarCommandTests {
         #expect(missing.status == 65)
         #expect(missing.stderr.contains("no-such-file.yaml"))
     }
-
-    @Test("audit verify: OK on a fresh log, exit 1 with the entry after tampering")
-    func auditVerify() throws {
-        let cli = SpotcheckProcess()
-        try cli.loadShippedCalendar()
-        let ok = try cli.run(["audit", "verify", "--json"])
-        #expect(ok.status == 0)
-        #expect(try ok.json()["checked"] as? Int == 11)
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        sqlite.arguments = ["sqlite3", cli.database.path, "UPDATE audit_log SET details = replace(details, 'national', 'n') WHERE seq = 4"]
-        try sqlite.run()
-        sqlite.waitUntilExit()
-        #expect(sqlite.terminationStatus == 0)
-        let broken = try cli.run(["audit", "verify"])
-        #expect(broken.status == 1)
-        #expect(broken.stdout.contains("BROKEN at entry 4"))
-    }
 }
 
-@Suite("spotcheck configuration")
-struct ConfigurationTests {
-    @Test("the config file sets the default region and the database; the environment overrides it; a broken file exits 65")
-    func configFile() throws {
+/// Reference data that ships is in force on a fresh database, as tzdata is (issue 7).
+@Suite("Built-in reference data")
+struct BuiltInReferenceDataTests {
+    @Test("without any load, the 2026 national notice counts National Day and its make-up days")
+    func freshCalendar() throws {
         let cli = SpotcheckProcess()
-        let otherDatabase = cli.directory.appendingPathComponent("from-config.sqlite").path
-        let config = try cli.write("spotcheck.yaml", "region: national\ndb: \(otherDatabase)\n")
-        // No SPOTCHECK_DB: the file's db is used.
-        let fromFile: [String: String?] = ["SPOTCHECK_CONFIG": config, "SPOTCHECK_DB": nil]
-        #expect(try cli.run(["calendar", "load", "config/calendar"], environment: fromFile).status == 0)
-        #expect(FileManager.default.fileExists(atPath: otherDatabase))
-        #expect(!FileManager.default.fileExists(atPath: cli.database.path))
-        let answer = try cli.run(["calendar", "add", "2025-06-03", "5", "--json"], environment: fromFile).json()
-        #expect(answer["region"] as? String == "national")
-        #expect(answer["provisional"] as? Bool == false)
-        var overridden = fromFile
-        overridden["SPOTCHECK_REGION"] = "ningxia"
-        #expect(try cli.run(["calendar", "add", "2025-06-03", "5", "--json"], environment: overridden).json()["region"] as? String == "ningxia")
-        let broken = try cli.write("broken.yaml", "region: [1,\n")
-        let refused = try cli.run(["calendar", "add", "2025-06-03", "5"], environment: ["SPOTCHECK_CONFIG": broken])
-        #expect(refused.status == 65)
-        #expect(refused.stderr.contains("broken.yaml"))
+        let answer = try cli.run(["calendar", "add", "2026-09-30", "5", "--region", "national", "--json"])
+        #expect(answer.status == 0, "\(answer.stderr)")
+        let json = try answer.json()
+        #expect(json["date"] as? String == "2026-10-13")
+        #expect(json["provisional"] as? Bool == false)
+    }
+
+    @Test("without any load, a Ningxia institution roster imports and the jurisdictions list as built in")
+    func freshImport() throws {
+        let cli = SpotcheckProcess()
+        let file = try cli.write("institutions.csv", """
+            统一社会信用代码,机构名称,业务类别,辖区,风险等级,风险原因,状态
+            31640205E78825856H,宁夏某律师事务所,律师,640104,一般,,正常
+
+            """)
+        let result = try cli.run(["import", "institutions", file, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try result.json()["added"] as? Int == 1)
+        let jurisdictions = try cli.run(["jurisdictions", "list", "--json"]).json()["jurisdictions"] as? [[String: Any]] ?? []
+        #expect(jurisdictions.contains { $0["code"] as? String == "640104" && $0["built_in"] as? Bool == true })
+    }
+
+    @Test("the binary copied alone elsewhere still has its reference data")
+    func copiedBinary() throws {
+        let cli = SpotcheckProcess()
+        let lone = cli.directory.appendingPathComponent("bin/spotcheck")
+        try FileManager.default.createDirectory(at: lone.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: SpotcheckProcess.binary, to: lone)
+        let answer = try cli.run(["calendar", "add", "2026-09-30", "5", "--region", "national", "--json"], binary: lone, in: cli.directory)
+        #expect(answer.status == 0, "\(answer.stderr)")
+        #expect(try answer.json()["date"] as? String == "2026-10-13")
     }
 }

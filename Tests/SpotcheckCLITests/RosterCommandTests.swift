@@ -234,3 +234,40 @@ func checkCharacter(_ first17: String) -> String {
     let sum = zip(first17, weights).reduce(0) { $0 + alphabet.firstIndex(of: $1.0)! * $1.1 }
     return String(alphabet[(31 - sum % 31) % 31])
 }
+
+/// Stored state is typed; the database is private to its owner (issue 7).
+@Suite("Stored state and the database file")
+struct StoredStateTests {
+    @Test("the database and its WAL are created without access for others (0600)")
+    func fileMode() throws {
+        let cli = SpotcheckProcess()
+        let result = try cli.run(["jurisdictions", "load", "config/jurisdictions/640000-ningxia.csv"])
+        #expect(result.status == 0, "\(result.stderr)")
+        for suffix in ["", "-wal"] {
+            let path = cli.database.path + suffix
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(path): \(String(mode ?? 0, radix: 8))")
+        }
+    }
+
+    @Test("an unknown stored state is a clear internal error (exit 70), never read as a default")
+    func unknownStoredValue() throws {
+        let cli = SpotcheckProcess()
+        let path = cli.directory.appendingPathComponent("checklist.csv").path
+        #expect(try cli.run(["demo", "generate", "--out", cli.directory.path, "--institutions", "20"]).status == 0)
+        #expect(try cli.run(["import", "checklist", path]).status == 0)
+        #expect(try cli.run(["plan", "create", "--year", "2026", "--jurisdiction", "640000", "--category", "lawyer"]).status == 0)
+        #expect(try cli.run(["round", "propose", "--plan", "640000-2026-lawyer"]).status == 0)
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        sqlite.arguments = [cli.database.path, "UPDATE round SET state = 'bogus'"]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        #expect(sqlite.terminationStatus == 0)
+        let shown = try cli.run(["round", "show", "640000-2026-lawyer-R1"])
+        #expect(shown.status == 70, "\(shown.stderr)")
+        #expect(shown.stderr.contains("internal error"))
+        #expect(shown.stderr.contains("bogus"))
+    }
+}

@@ -22,7 +22,7 @@ struct RoundCommandTests {
         }
         let plan = try cli.run(["plan", "create", "--year", "2026", "--jurisdiction", "640000", "--category", "律师", "--json"])
         #expect(plan.status == 0, "\(plan.stderr)")
-        #expect((try plan.json()["items"] as? String)?.contains("NX-LAWYER-001") == true)
+        #expect((try plan.json()["items"] as? [String])?.contains("NX-LAWYER-001") == true)
         return cli
     }
 

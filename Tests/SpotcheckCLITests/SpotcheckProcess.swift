@@ -37,9 +37,10 @@ struct SpotcheckProcess {
     /// Runs `spotcheck ARGS` with this directory's database and no configuration file;
     /// `environment` sets more variables, or removes one with `nil`.
     @discardableResult
-    func run(_ arguments: [String], environment extra: [String: String?] = [:]) throws -> Result {
+    func run(_ arguments: [String], environment extra: [String: String?] = [:], binary: URL = Self.binary,
+             in workingDirectory: URL = Self.repositoryRoot) throws -> Result {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = binary
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["SPOTCHECK_DB"] = database.path
@@ -48,7 +49,7 @@ struct SpotcheckProcess {
         environment.removeValue(forKey: "SPOTCHECK_REGION")
         for (key, value) in extra { environment[key] = value }  // nil removes
         process.environment = environment
-        process.currentDirectoryURL = Self.repositoryRoot
+        process.currentDirectoryURL = workingDirectory
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output

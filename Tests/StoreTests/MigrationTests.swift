@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Records
 @testable import Store
 import Testing
 
@@ -144,7 +145,7 @@ struct MigrationTests {
         #expect(schema == (try Self.latestSnapshot()))
         #expect(applied == Migrations.migrator.migrations)
         #expect(audit == before.1)
-        #expect(verification == AuditLog.Verification(checked: 2, firstBroken: nil))
+        #expect(verification == AuditVerification(checked: 2, firstBroken: nil))
     }
 
     @Test("the fixture's four v2 indexes are what 71ce35b's v2-rosters had GRDB write")
@@ -191,7 +192,7 @@ struct MigrationTests {
         #expect(schema == (try Self.latestSnapshot()))
         #expect(applied == Migrations.migrator.migrations)
         #expect(institutions == ["12640000MA00000001"])
-        #expect(verification == AuditLog.Verification(checked: 1, firstBroken: nil))
+        #expect(verification == AuditVerification(checked: 1, firstBroken: nil))
     }
 
     /// A v3 database with one plan per `months` value, closed again.

@@ -23,7 +23,7 @@ func institution(_ serial: Int, _ jurisdiction: String, name: String? = nil, ris
 func source(_ name: String) -> RosterSource { RosterSource(file: name, sha256: String(repeating: "a", count: 64), encoding: "utf-8") }
 
 /// `code` and its children in the test tree, as Supervision passes a `--scope`.
-func scope(_ code: String) -> RosterScope {
+func scoped(_ code: String) -> RosterScope {
     RosterScope(jurisdiction: code, codes: JurisdictionTree(ningxiaJurisdictions).subtree(code))
 }
 
@@ -76,18 +76,18 @@ struct RosterStoreTests {
                                          scope: nil, source: source("all.csv"), actor: "province", dryRun: false)
         // Yinchuan re-imports its own: 2 is dropped, 5 added; Shizuishan's 3 is untouched.
         let result = try store.importInstitutions([institution(1, "640104"), institution(5, "640105")],
-                                                  scope: scope("640100"), source: source("yinchuan.csv"), actor: "city", dryRun: false)
+                                                  scope: scoped("640100"), source: source("yinchuan.csv"), actor: "city", dryRun: false)
         #expect((result.added, result.removed, result.unchanged) == (1, 1, 1))
         #expect(try store.institutions().entries.map(\.jurisdiction).sorted() == ["640104", "640105", "640202"])
         #expect(try store.institutions().entries.contains { $0.id == institution(3, "640202").id })
         // A row outside the scope, or one that lives outside it now, is refused.
         #expect(throws: StoreError.self) {
-            try store.importInstitutions([institution(3, "640202")], scope: scope("640104"), source: source("x.csv"), actor: "c", dryRun: false)
+            try store.importInstitutions([institution(3, "640202")], scope: scoped("640104"), source: source("x.csv"), actor: "c", dryRun: false)
         }
         #expect(throws: StoreError.self) {
             var moved = institution(3, "640202")
             moved.jurisdiction = "640104"
-            return try store.importInstitutions([moved], scope: scope("640104"), source: source("x.csv"), actor: "c", dryRun: false)
+            return try store.importInstitutions([moved], scope: scoped("640104"), source: source("x.csv"), actor: "c", dryRun: false)
         }
         #expect(try store.rosterVersions(kind: .institutions).count == 2)
     }

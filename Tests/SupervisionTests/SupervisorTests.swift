@@ -1,0 +1,75 @@
+import Draw
+import Foundation
+import Records
+import Rosters
+import Store
+import Supervision
+import Testing
+import WorkingDays
+
+/// The use cases on a real SQLite file, without the executables.
+@Suite("Supervision use cases")
+struct SupervisorTests {
+    static func supervisor(clock: @escaping @Sendable () -> Date = { Date() }) throws -> Supervisor {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("spotcheck-supervision-\(UUID().uuidString)/db.sqlite").path
+        return try Supervisor(databasePath: path, actor: "tester", region: "ningxia", clock: clock)
+    }
+
+    @Test("a fresh database has the built-in calendar and jurisdictions in force")
+    func builtIn() throws {
+        let supervisor = try Self.supervisor()
+        let calendar = try supervisor.calendar(region: "national")
+        let answer = calendar.add(5, to: CivilDate("2026-09-30")!)
+        #expect(answer.value == CivilDate("2026-10-13"))
+        #expect(!answer.isProvisional)
+        #expect(try supervisor.jurisdictionTree().contains("640104"))
+        #expect(try supervisor.calendarVersions().allSatisfy { $0.builtIn && $0.inForce })
+    }
+
+    @Test("an unknown region is a usage error naming the known ones")
+    func unknownRegion() throws {
+        #expect(throws: UsageError.self) { try Self.supervisor().calendar(region: "atlantis") }
+    }
+
+    @Test("--months entries that are not months are refused, never dropped")
+    func months() throws {
+        let supervisor = try Self.supervisor()
+        let rates = SamplingRates(normal: Rate(num: 5, den: 100), high: Rate(num: 20, den: 100))
+        for bad in ["5,x", "5,,10", "13", ""] {
+            #expect(throws: (any Error).self, "\(bad)") {
+                try supervisor.createPlan(year: 2026, jurisdiction: "640000", category: .lawyer, rates: rates, rounds: 2, months: bad)
+            }
+        }
+        #expect(try supervisor.plans().isEmpty)
+    }
+
+    @Test("the injected clock stamps the audit log")
+    func clock() throws {
+        let fixed = Date(timeIntervalSince1970: 1_800_000_000)
+        let supervisor = try Self.supervisor(clock: { fixed })
+        _ = try supervisor.loadJurisdictions(file: SupervisorTests.root.appendingPathComponent("config/jurisdictions/640000-ningxia.csv").path)
+        #expect(try supervisor.auditEntries(subjectPrefix: "jurisdictions", round: nil).first?.at == "2027-01-15T08:00:00.000Z")
+    }
+
+    @Test("failures classify to sysexits codes")
+    func failures() {
+        #expect(Failure(UsageError("x")).kind == .usage)
+        #expect(Failure(StoreError.io("x")).kind == .io)
+        #expect(Failure(StoreError.refused("x")).kind == .refused)
+        #expect(Failure(StoreError.corrupt("x")).kind == .internalError)
+        struct Unexpected: Error {}
+        #expect(Failure(Unexpected()).kind == .internalError)
+    }
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("the executables do not import GRDB: only Store knows the database")
+    func noGRDBInExecutables() throws {
+        let directory = Self.root.appendingPathComponent("Sources/spotcheck")
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name.hasSuffix(".swift") {
+            let text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+            #expect(!text.contains("import GRDB"), "\(name)")
+            #expect(!text.contains("import Store"), "\(name)")
+        }
+    }
+}
