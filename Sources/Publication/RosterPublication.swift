@@ -62,13 +62,15 @@ public struct RosterPublication: Sendable {
     }
 
     /// File name → contents. CSV files start with a UTF-8 BOM so that Excel on a Chinese
-    /// desktop opens them as UTF-8.
+    /// desktop opens them as UTF-8, and no cell of theirs starts like a formula (a name imported
+    /// as `=HYPERLINK(…)` is published as `'=HYPERLINK(…)`, which a spreadsheet shows as text).
+    /// The page shows every value as it is, HTML-escaped.
     public func files() -> [(name: String, contents: String)] {
         let bom = "\u{FEFF}"
         return [
-            ("checklist.csv", bom + CSVWriter.document(header: Self.checklistHeader, rows: checklistRows)),
-            ("institutions.csv", bom + CSVWriter.document(header: Self.institutionHeader, rows: institutionRows)),
-            ("inspectors.csv", bom + CSVWriter.document(header: Self.inspectorHeader, rows: inspectorRows)),
+            ("checklist.csv", bom + CSVWriter.publishedDocument(header: Self.checklistHeader, rows: checklistRows)),
+            ("institutions.csv", bom + CSVWriter.publishedDocument(header: Self.institutionHeader, rows: institutionRows)),
+            ("inspectors.csv", bom + CSVWriter.publishedDocument(header: Self.inspectorHeader, rows: inspectorRows)),
             ("index.html", html()),
         ]
     }

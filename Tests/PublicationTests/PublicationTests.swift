@@ -45,6 +45,75 @@ struct PublicationTests {
     }
 }
 
+/// OWASP's CSV injection: a published cell never starts like a formula.
+@Suite("Published CSV neutralises formulas")
+struct FormulaNeutralisationTests {
+    @Test("a field starting with = + - @ tab CR or NUL gets a leading quote; others, and files for import, are untouched")
+    func neutralised() throws {
+        for field in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "\r\nx", "\0x", "=\u{301}x"] {
+            #expect(CSVWriter.neutralized(field) == "'" + field, "\(field.debugDescription)")
+        }
+        for field in ["", "宁夏正信律师事务所", "'=already", " =1", "a=1", "＝1", "1-1"] {
+            #expect(CSVWriter.neutralized(field) == field, "\(field.debugDescription)")
+        }
+        let rows = [["=1+1", "-2", "plain"]]
+        #expect(CSVWriter.document(header: ["a", "b", "c"], rows: rows) == "a,b,c\r\n=1+1,-2,plain\r\n", "import files keep what they hold")
+        #expect(CSVWriter.publishedDocument(header: ["a", "b", "c"], rows: rows) == "a,b,c\r\n'=1+1,'-2,plain\r\n")
+    }
+
+    @Test("neutralised fields are still quoted as RFC 4180 wants, and read back as written (OWASP's own example)")
+    func quotedAfterwards() throws {
+        let quoteWithMark = "a\"\u{301},=1+1"
+        let rows = [
+            [#"=1+2";=1+2"#, "\t=cmd|' /C calc'!A0", "\r\n=1", #"@SUM(1+1)*cmd|" /C calc"!A0"#],
+            [quoteWithMark, "two\r\nlines", "x", "-"],
+        ]
+        let text = CSVWriter.publishedDocument(header: ["a", "b", "c", "d"], rows: rows)
+        let owasp = #""'=1+2"";=1+2""#
+        #expect(text.contains(owasp))
+        let table = try CSVTable.parse(text, file: "p.csv")
+        #expect(table.records.map(\.fields) == rows.map { $0.map(CSVWriter.neutralized) })
+        // A quote followed by a combining mark is one Character but must still be doubled, or a
+        // reader of bytes would end the field there and start a new one at "=1+1".
+        #expect(table.records[1].fields[0] == quoteWithMark)
+        #expect(table.records.allSatisfy { $0.fields.count == 4 })
+    }
+
+    @Test("the rosters' CSV files neutralise imported names; the page shows them as they are, escaped")
+    func rosters() throws {
+        let institution = Institution(id: "31640205E78825856H", name: #"=HYPERLINK("http://example.invalid","点击")"#, category: .lawyer,
+                                      jurisdiction: "640104", risk: .normal, riskReason: nil, status: .active)
+        let inspector = Inspector(id: "SF640104001", name: "-张三", jurisdiction: "640104", categories: [.lawyer], status: .available)
+        let item = ChecklistItem(category: .lawyer, code: "L1", name: "@名称", basis: "+依据", subject: "\t主体", content: "=内容", method: "书面检查")
+        let publication = RosterPublication(checklist: [item], institutions: [institution], inspectors: [inspector], jurisdictions: ningxia,
+                                            sources: [], generatedAt: "now")
+        let files = Dictionary(uniqueKeysWithValues: publication.files().map { ($0.name, $0.contents) })
+        for name in ["checklist.csv", "institutions.csv", "inspectors.csv"] {
+            let text = try #require(files[name])
+            #expect(text.hasPrefix("\u{FEFF}"))
+            let table = try CSVTable.parse(String(text.dropFirst()), file: name)
+            for field in table.header + table.records.flatMap(\.fields) {
+                #expect(field.unicodeScalars.first.map { CSVWriter.formulaPrefixes.contains($0) } != true, "\(name): \(field.debugDescription)")
+            }
+        }
+        let quoted = #""'=HYPERLINK(""http://example.invalid"",""点击"")""#
+        #expect(files["institutions.csv"]!.contains(quoted))
+        #expect(files["inspectors.csv"]!.contains("SF640104001,'-张三,"))
+        #expect(files["checklist.csv"]!.contains("律师,L1,'@名称,'+依据,'\t主体,'=内容,书面检查"))
+        let html = try #require(files["index.html"])
+        #expect(html.contains("<td>=HYPERLINK(&quot;http://example.invalid&quot;,&quot;点击&quot;)</td>"))
+        #expect(html.contains("<td>-张三</td>"))
+        #expect(!html.contains("'="))
+    }
+
+    @Test("HTML escaping works on scalars: a quote with a combining mark is still escaped")
+    func htmlScalars() {
+        let attack = "\"\u{301} onmouseover=x <b\u{301}>&'", escaped = "&quot;\u{301} onmouseover=x &lt;b\u{301}&gt;&amp;&#39;"
+        #expect(attack.htmlEscaped == escaped)
+        #expect("<script>甲</script>".htmlEscaped == "&lt;script&gt;甲&lt;/script&gt;")
+    }
+}
+
 @Suite("Draw publication")
 struct DrawPublicationTests {
     @Test("docs/draw-algorithm.md is the text published beside every draw")
