@@ -34,7 +34,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "YAML"]),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
-        .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
     ],
     targets: [
         // Pure: civil dates and layered working-day calendars. Standard library only.
@@ -76,7 +75,6 @@ let package = Package(
                 "WorkingDays", "Rosters", "Fingerprint", "Parallel",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-                .product(name: "XMLCoder", package: "XMLCoder"),
             ],
             swiftSettings: strict),
         // The use cases both executables share: read a snapshot, decide with the pure rules,
