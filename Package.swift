@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(name: "PublicationTests", dependencies: ["Publication", "Rosters", "Import"], swiftSettings: strict),
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Rosters"], swiftSettings: strict),
         .testTarget(name: "ReferenceDataTests", dependencies: ["ReferenceData"], swiftSettings: strict),
-        .testTarget(name: "SupervisionTests", dependencies: ["Supervision", "Records", "Rosters", "WorkingDays", "Draw", "Store"], swiftSettings: strict),
+        .testTarget(name: "SupervisionTests", dependencies: ["Supervision", "Records", "Rosters", "WorkingDays", "Draw", "Store", "Regulation"], swiftSettings: strict),
         .testTarget(name: "SpotcheckCLITests", dependencies: ["spotcheck"], swiftSettings: strict),
     ]
 )

@@ -15,10 +15,11 @@ public struct SubstitutionRequest: Hashable, Sendable, Codable {
 }
 
 extension SubstitutionRequest {
-    /// Reads `substitutions.json`: `[{"inspector", "institution", "reason"}]`, in order (DRAW.md §6).
-    public static func parseList(_ data: Data) throws(DrawError) -> [SubstitutionRequest] {
+    /// Reads `substitutions.json`: `[{"inspector", "institution", "reason"}]`, in order (DRAW.md §6);
+    /// `file` names it in the error.
+    public static func parseList(_ data: Data, file: String) throws(DrawError) -> [SubstitutionRequest] {
         do { return try JSONDecoder().decode([SubstitutionRequest].self, from: data) } catch {
-            throw DrawError.badSubstitution("expected [{\"inspector\", \"institution\", \"reason\"}]: \(DrawManifest.describe(error))")
+            throw DrawError.badSubstitution("\(file): expected [{\"inspector\", \"institution\", \"reason\"}]: \(DrawManifest.describe(error))")
         }
     }
 }

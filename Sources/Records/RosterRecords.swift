@@ -1,4 +1,3 @@
-public import Foundation
 public import Rosters
 
 /// One import of a roster file: a new version of that kind (Art. 6).

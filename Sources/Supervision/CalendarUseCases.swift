@@ -21,6 +21,20 @@ public struct CalendarVersionRow: Sendable, Hashable, Encodable {
     enum CodingKeys: String, CodingKey {
         case version, region, year, builtIn = "built_in", inForce = "in_force", file, sha256, loadedAt = "loaded_at", loadedBy = "loaded_by"
     }
+
+    /// Every key, `null` where there is no value (a built-in layer has no version nor load time).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(version, forKey: .version)
+        try container.encode(region, forKey: .region)
+        try container.encode(year, forKey: .year)
+        try container.encode(builtIn, forKey: .builtIn)
+        try container.encode(inForce, forKey: .inForce)
+        try container.encode(file, forKey: .file)
+        try container.encode(sha256, forKey: .sha256)
+        try container.encode(loadedAt, forKey: .loadedAt)
+        try container.encode(loadedBy, forKey: .loadedBy)
+    }
 }
 
 /// What loading one calendar file did.
@@ -30,9 +44,21 @@ public struct CalendarLoadRow: Sendable, Hashable, Encodable {
     public var year: Int
     /// `added`, `replaced` (a stored or the built-in layer), or `unchanged`.
     public var outcome: String
-    /// The stored version now in force; `nil` when the built-in layer stays in force.
+    /// The stored version now in force; `nil` (JSON `null`) when the built-in layer stays in force.
     public var version: Int64?
     public var notices: [String]
+
+    enum CodingKeys: String, CodingKey { case file, region, year, outcome, version, notices }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(file, forKey: .file)
+        try container.encode(region, forKey: .region)
+        try container.encode(year, forKey: .year)
+        try container.encode(outcome, forKey: .outcome)
+        try container.encode(version, forKey: .version)
+        try container.encode(notices, forKey: .notices)
+    }
 }
 
 /// The shipped calendar layers, parsed once per process.

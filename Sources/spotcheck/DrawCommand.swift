@@ -26,7 +26,7 @@ struct DrawCommand: AsyncParsableCommand {
             try await runReportingErrors {
                 let manifestBytes = try DrawCommand.read(manifest)
                 let sourceValues = try SourceValues.parse(try DrawCommand.read(values))
-                let requests = try substitutions.map { try SubstitutionRequest.parseList(try DrawCommand.read($0)) } ?? []
+                let requests = try substitutions.map { try SubstitutionRequest.parseList(try DrawCommand.read($0), file: $0) } ?? []
                 let outcome = try DrawAlgorithm.run(manifestBytes: manifestBytes, values: sourceValues, substitutions: requests)
                 FileHandle.standardOutput.write(Data(outcome.json.serialized().utf8))
             }

@@ -243,7 +243,8 @@ struct StoredStateTests {
         let cli = SpotcheckProcess()
         let result = try cli.run(["jurisdictions", "load", "config/jurisdictions/640000-ningxia.csv"])
         #expect(result.status == 0, "\(result.stderr)")
-        for suffix in ["", "-wal"] {
+        #expect(FileManager.default.fileExists(atPath: cli.database.path))
+        for suffix in ["", "-wal", "-shm"] {
             let path = cli.database.path + suffix
             guard FileManager.default.fileExists(atPath: path) else { continue }
             let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int

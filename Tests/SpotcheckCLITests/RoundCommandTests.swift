@@ -167,6 +167,11 @@ struct RoundCommandTests {
         #expect(forgery.stdout.contains("DIFFERENT at manifest_sha256"))
         let broken = try cli.write("broken.json", "{\"format\": \"SPOTCHECK-DRAW-1\"}")
         #expect(try cli.run(["draw", "run", "--manifest", broken, "--values", "\(Self.vectors)/values.json"]).status == 65)
+        let badSubstitutions = try cli.write("bad-substitutions.json", "{\"inspector\": 1}")
+        let refused = try cli.run(["draw", "run", "--manifest", "\(Self.vectors)/manifest.json", "--values", "\(Self.vectors)/values.json",
+                                   "--substitutions", badSubstitutions])
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("bad-substitutions.json: expected [{"), "\(refused.stderr)")
     }
 }
 

@@ -1,6 +1,7 @@
 import Draw
 import Foundation
 import Records
+import Regulation
 import Rosters
 import Store
 import Supervision
@@ -34,13 +35,22 @@ struct SupervisorTests {
     @Test("--months entries that are not months are refused, never dropped")
     func months() throws {
         let supervisor = try Self.supervisor()
+        let checklist = FileManager.default.temporaryDirectory.appendingPathComponent("checklist-\(UUID().uuidString).csv")
+        try Data("业务类别,事项编码,事项名称,抽查依据,抽查主体,抽查内容,抽查方式\n律师,L1,执业情况,律师法,司法局,执业,现场检查\n".utf8).write(to: checklist)
+        _ = try supervisor.importRoster(.checklist, file: checklist.path, scope: nil, encoding: nil, dryRun: false)
         let rates = SamplingRates(normal: Rate(num: 5, den: 100), high: Rate(num: 20, den: 100))
         for bad in ["5,x", "5,,10", "13", ""] {
-            #expect(throws: (any Error).self, "\(bad)") {
-                try supervisor.createPlan(year: 2026, jurisdiction: "640000", category: .lawyer, rates: rates, rounds: 2, months: bad)
+            do {
+                _ = try supervisor.createPlan(year: 2026, jurisdiction: "640000", category: .lawyer, rates: rates, rounds: 2, months: bad)
+                Issue.record("--months \(bad) was accepted")
+            } catch let refusal as Refusal {
+                #expect(refusal.message.contains("--months"), "\(refusal)")
             }
         }
         #expect(try supervisor.plans().isEmpty)
+        let plan = try supervisor.createPlan(year: 2026, jurisdiction: "640000", category: .lawyer, rates: rates, rounds: 2, months: "5, 10")
+        #expect(plan.months == [5, 10])
+        #expect(plan.items == ["L1"])
     }
 
     @Test("the injected clock stamps the audit log")

@@ -1,7 +1,7 @@
 public import Foundation
 import GRDB
 public import Records
-public import Regulation
+import Regulation
 import Rosters
 
 private struct StepDetails: Encodable {
@@ -58,7 +58,8 @@ public struct RecordedDraw: Sendable, Hashable {
 extension SpotCheckStore {
     // MARK: Plans
 
-    /// Keeps a new plan (Art. 7); its id must be new.
+    /// Keeps a new plan (Art. 7); its id must be new. `createdAt` and `createdBy` are stamped
+    /// here, with the audit entry's instant and actor.
     public func createPlan(_ plan: Plan, actor: String) throws(StoreError) -> Plan {
         try write { db in
             guard try Plan.find(db, key: plan.id) == nil else { throw StoreError.refused("plan \(plan.id) exists already") }
@@ -207,7 +208,7 @@ extension SpotCheckStore {
     }
 
     /// DRAW.md §6: keeps a substitution (number `substitution.number`, next after the earlier
-    /// ones) and the team it leaves; the draw itself is never edited.
+    /// ones; `at` and `actor` are stamped here) and the team it leaves; the draw itself is never edited.
     public func recordSubstitution(_ substitution: Substitution, team: Inspection?, actor: String) throws(StoreError) -> Substitution {
         try write { db in
             let round = try Self.existingRound(db, substitution.round)
