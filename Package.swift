@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "WorkingDays", targets: ["WorkingDays"]),
         .library(name: "Rosters", targets: ["Rosters"]),
         .library(name: "Draw", targets: ["Draw"]),
+        .library(name: "Fingerprint", targets: ["Fingerprint"]),
         .library(name: "Import", targets: ["Import"]),
         .library(name: "DemoData", targets: ["DemoData"]),
         .library(name: "Supervision", targets: ["Supervision"]),

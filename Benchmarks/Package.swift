@@ -35,6 +35,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Draw", package: "SpotCheck"),
+                .product(name: "Fingerprint", package: "SpotCheck"),
             ],
             path: "Benchmarks/DrawBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],

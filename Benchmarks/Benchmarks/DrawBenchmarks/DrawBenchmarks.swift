@@ -1,5 +1,6 @@
 import Benchmark
 import Draw
+import Fingerprint
 import Foundation
 
 // Targets (issue 4):
