@@ -43,6 +43,14 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case roundAnnounced = "round.announced"
     case roundDrawn = "round.drawn"
     case roundSubstitute = "round.substitute"
+    case roundEnded = "round.ended"
+    case roundReported = "round.reported"
+    case roundReviewed = "round.reviewed"
+    case roundPublished = "round.published"
+    case roundFiled = "round.filed"
+    case inspectionRecord = "inspection.record"
+    case inspectionFeedback = "inspection.feedback"
+    case deadlinesRederive = "deadlines.rederive"
 }
 
 /// The outcome of walking the audit chain.

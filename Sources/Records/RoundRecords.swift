@@ -2,6 +2,7 @@ public import Draw
 public import Foundation
 public import Regulation
 public import Rosters
+public import WorkingDays
 
 /// A sampling plan (Art. 7): a year, jurisdiction and category, its rates and planned rounds,
 /// and the checklist items it covers (Art. 9).
@@ -106,21 +107,135 @@ public struct Round: Codable, Sendable, Hashable {
 public struct RoundStep: Codable, Sendable, Hashable {
     public var round: String
     public var step: RoundState
+    /// When it was recorded (UTC instant).
     public var at: String
     public var actor: String
     public var detail: String
     public var auditSeq: Int64
+    /// The day it happened, for the steps after the draw (`--on`).
+    public var on: CivilDate?
+    /// The reason, when this row corrects the date of an earlier row of the same step.
+    public var correction: String?
 
-    public init(round: String, step: RoundState, at: String, actor: String, detail: String, auditSeq: Int64) {
+    public init(round: String, step: RoundState, at: String, actor: String, detail: String, auditSeq: Int64,
+                on: CivilDate? = nil, correction: String? = nil) {
         self.round = round
         self.step = step
         self.at = at
         self.actor = actor
         self.detail = detail
         self.auditSeq = auditSeq
+        self.on = on
+        self.correction = correction
     }
 
-    enum CodingKeys: String, CodingKey { case round, step, at, actor, detail, auditSeq = "audit_seq" }
+    enum CodingKeys: String, CodingKey { case round, step, at, actor, detail, auditSeq = "audit_seq", on = "on_date", correction }
+}
+
+/// One checklist result recorded for an inspection (Art. 9, Attachment 2).
+public struct InspectionResult: Codable, Sendable, Hashable {
+    public var id: Int64?
+    public var round: String
+    public var institution: String
+    public var code: String
+    public var result: ItemResult
+    public var note: String?
+    public var on: CivilDate
+    public var actor: String
+    public var auditSeq: Int64
+
+    public init(id: Int64? = nil, round: String, institution: String, code: String, result: ItemResult, note: String?, on: CivilDate,
+                actor: String, auditSeq: Int64 = 0) {
+        self.id = id
+        self.round = round
+        self.institution = institution
+        self.code = code
+        self.result = result
+        self.note = note
+        self.on = on
+        self.actor = actor
+        self.auditSeq = auditSeq
+    }
+
+    enum CodingKeys: String, CodingKey { case id, round, institution, code, result, note, on = "on_date", actor, auditSeq = "audit_seq" }
+}
+
+/// How the result reached the institution (Art. 14).
+public enum FeedbackMethod: String, CaseIterable, Codable, Sendable {
+    /// 直接送达.
+    case direct
+    /// 邮寄送达.
+    case post
+    /// 平台或门户网站公开.
+    case portal
+}
+
+/// Feedback delivered to an inspected institution (Art. 14).
+public struct Feedback: Codable, Sendable, Hashable {
+    public var id: Int64?
+    public var round: String
+    public var institution: String
+    public var on: CivilDate
+    public var method: FeedbackMethod
+    public var correction: String?
+    public var actor: String
+    public var auditSeq: Int64
+
+    public init(id: Int64? = nil, round: String, institution: String, on: CivilDate, method: FeedbackMethod, correction: String?,
+                actor: String, auditSeq: Int64 = 0) {
+        self.id = id
+        self.round = round
+        self.institution = institution
+        self.on = on
+        self.method = method
+        self.correction = correction
+        self.actor = actor
+        self.auditSeq = auditSeq
+    }
+
+    enum CodingKeys: String, CodingKey { case id, round, institution, on = "on_date", method, correction, actor, auditSeq = "audit_seq" }
+}
+
+/// A deadline as stored (Art. 13–15): derived from the steps and the calendar, with what it
+/// belongs to, so that queries are range reads.
+public struct DeadlineRecord: Codable, Sendable, Hashable {
+    public var id: Int64?
+    public var round: String
+    /// The institution, for feedback (Art. 14); `nil` for the round's own deadlines.
+    public var institution: String?
+    public var rule: DeadlineRule
+    public var article: Int
+    public var from: CivilDate
+    public var due: CivilDate
+    public var doneOn: CivilDate?
+    public var provisional: Bool
+    public var reasons: [String]
+    public var jurisdiction: String
+    public var category: Category
+
+    public init(id: Int64? = nil, round: String, deadline: Deadline, jurisdiction: String, category: Category) {
+        self.id = id
+        self.round = round
+        institution = deadline.institution
+        rule = deadline.rule
+        article = deadline.rule.article
+        from = deadline.from
+        due = deadline.due
+        doneOn = deadline.doneOn
+        provisional = deadline.provisional
+        reasons = deadline.reasons
+        self.jurisdiction = jurisdiction
+        self.category = category
+    }
+
+    /// The deadline itself.
+    public var deadline: Deadline {
+        Deadline(rule: rule, institution: institution, from: from, due: due, doneOn: doneOn, provisional: provisional, reasons: reasons)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, round, institution, rule, article, from = "from_date", due, doneOn = "done_on", provisional, reasons, jurisdiction, category
+    }
 }
 
 /// A recorded substitution (DRAW.md §6).

@@ -3,6 +3,7 @@ import Fingerprint
 import Import
 import Records
 import ReferenceData
+import Regulation
 public import Store
 public import WorkingDays
 
@@ -61,6 +62,39 @@ public struct CalendarLoadRow: Sendable, Hashable, Encodable {
     }
 }
 
+/// An open deadline a calendar change moves (`calendar load --preview`).
+public struct DeadlineMove: Sendable, Hashable, Encodable {
+    public var round: String
+    public var inspection: String?
+    public var article: Int
+    public var step: String
+    public var from: CivilDate
+    public var to: CivilDate
+    /// Working days it moves by: positive later, negative earlier.
+    public var workdays: Int
+    public var wasProvisional: Bool
+    public var provisional: Bool
+    public var reasons: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case round, inspection, article, step, from, to, workdays, wasProvisional = "was_provisional", provisional, reasons
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(round, forKey: .round)
+        try container.encode(inspection, forKey: .inspection)
+        try container.encode(article, forKey: .article)
+        try container.encode(step, forKey: .step)
+        try container.encode(from, forKey: .from)
+        try container.encode(to, forKey: .to)
+        try container.encode(workdays, forKey: .workdays)
+        try container.encode(wasProvisional, forKey: .wasProvisional)
+        try container.encode(provisional, forKey: .provisional)
+        try container.encode(reasons, forKey: .reasons)
+    }
+}
+
 /// The shipped calendar layers, parsed once per process.
 enum BuiltInCalendar {
     struct Layer: Sendable {
@@ -116,10 +150,9 @@ extension Supervisor {
         }
     }
 
-    /// Loads calendar layer files (a directory loads its `*.yaml`): all or nothing. Every
-    /// problem in every file is reported; two files for one region and year are refused. A file
-    /// byte-equal to the layer in force (built in or loaded) changes nothing.
-    public func loadCalendar(paths: [String]) throws -> [CalendarLoadRow] {
+    /// Reads calendar layer files (a directory gives its `*.yaml`): every problem in every file
+    /// is reported; two files for one region and year are refused.
+    func readCalendarFiles(_ paths: [String]) throws -> [CalendarLayerFile] {
         var files: [CalendarLayerFile] = []
         var problems: [InputProblem] = []
         for path in try Self.expand(paths) {
@@ -137,7 +170,28 @@ extension Supervisor {
             seen[key] = file.file
         }
         guard problems.isEmpty else { throw InputError(problems) }
+        return files
+    }
 
+    /// The deployment's calendar as it would be with `files` loaded over the layers in force.
+    func calendar(with files: [CalendarLayerFile]) throws -> WorkingDayCalendar {
+        var byKey: [String: CalendarLayer] = [:]
+        for layer in try calendarLayersInForce() + files.map(\.layer) { byKey[BuiltInCalendar.key(layer.region.name, layer.year)] = layer }
+        return WorkingDayCalendar(region: Region(name: region), layers: byKey.values.sorted { ($0.region.name, $0.year) < ($1.region.name, $1.year) })
+    }
+
+    /// What loading `paths` would move: every open deadline whose due day or provisional state
+    /// changes, with the working days it moves by. Nothing is changed.
+    public func previewCalendarLoad(paths: [String]) throws -> [DeadlineMove] {
+        try rederive(with: calendar(with: readCalendarFiles(paths))).moves
+    }
+
+    /// Loads calendar layer files: all or nothing. A file byte-equal to the layer in force (built
+    /// in or loaded) changes nothing. The open deadlines are re-derived with the new calendar in
+    /// the same transaction (a new notice can move them, Art. 13–15).
+    public func loadCalendar(paths: [String]) throws -> [CalendarLoadRow] {
+        let seq = try store.lastAuditSeq()
+        let files = try readCalendarFiles(paths)
         let storedInForce = Set(try store.calendarVersions().map { BuiltInCalendar.key($0.region, $0.year) })
         var builtInByKey: [String: BuiltInCalendar.Layer] = [:]
         for layer in BuiltInCalendar.layers { builtInByKey[BuiltInCalendar.key(layer.layer.region.name, layer.layer.year)] = layer }
@@ -152,8 +206,9 @@ extension Supervisor {
                 toLoad.append((index, file))
             }
         }
+        let rederived = toLoad.isEmpty ? [:] : try rederive(with: calendar(with: toLoad.map(\.file))).byRound
         let replacedBuiltIn = Dictionary(builtInByKey.map { ($0.key, BuiltIn.sourceName($0.value.file)) }, uniquingKeysWith: { first, _ in first })
-        let outcomes = try store.loadCalendarLayers(toLoad.map(\.file), builtIn: replacedBuiltIn, actor: actor)
+        let outcomes = try store.loadCalendarLayers(toLoad.map(\.file), builtIn: replacedBuiltIn, deadlines: rederived, expectedSeq: seq, actor: actor)
         for ((index, file), outcome) in zip(toLoad, outcomes) {
             let key = BuiltInCalendar.key(file.layer.region.name, file.layer.year)
             let (name, version): (String, CalendarLayerVersion) = switch outcome {
@@ -165,6 +220,26 @@ extension Supervisor {
                                           notices: file.layer.notices.map(\.citation))
         }
         return rows.compactMap { $0 }
+    }
+
+    /// Every round with an open deadline, its deadlines derived again with `calendar`, and the
+    /// open deadlines that move.
+    func rederive(with calendar: WorkingDayCalendar) throws -> (byRound: [String: [DeadlineRecord]], moves: [DeadlineMove]) {
+        var byRound: [String: [DeadlineRecord]] = [:]
+        var moves: [DeadlineMove] = []
+        for round in try store.roundsWithOpenDeadlines() {
+            guard let procedure = try store.procedure(round: round) else { continue }
+            let fresh = deadlineRecords(procedure, calendar: calendar)
+            byRound[round] = fresh
+            let stored = Dictionary(try store.deadlines(round: round).map { ("\($0.rule)/\($0.institution ?? "")", $0) }, uniquingKeysWith: { _, last in last })
+            for new in fresh where new.doneOn == nil {
+                guard let old = stored["\(new.rule)/\(new.institution ?? "")"], old.due != new.due || old.provisional != new.provisional else { continue }
+                moves.append(DeadlineMove(round: round, inspection: new.institution.map { "\(round)/\($0)" }, article: new.article, step: new.rule.rawValue,
+                                          from: old.due, to: new.due, workdays: calendar.workingDays(after: old.due, through: new.due),
+                                          wasProvisional: old.provisional, provisional: new.provisional, reasons: new.reasons))
+            }
+        }
+        return (byRound, moves)
     }
 
     static func expand(_ paths: [String]) throws(InputError) -> [String] {

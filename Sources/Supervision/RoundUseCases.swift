@@ -13,6 +13,8 @@ public struct RoundDetail: Sendable, Hashable {
     public var steps: [RoundStep]
     public var inspections: [Inspection]
     public var substitutions: [Substitution]
+    /// The short number of each inspection, by institution.
+    public var inspectionNumbers: [String: Int64]
 }
 
 /// The files `round publish-draw` writes for the public (Art. 17), in order: name → bytes.
@@ -143,7 +145,7 @@ extension Supervisor {
     /// The draw of a drawn round replayed with its recorded substitutions and `extra` after
     /// them: the one place a stored draw is recomputed (DRAW.md §6–7).
     func replayDraw(_ round: Round, substitutions: [Substitution], extra: [SubstitutionRequest] = []) throws -> (manifest: Data, values: String, outcome: DrawOutcome) {
-        guard round.state == .drawn, let manifest = round.manifest, let valuesJSON = round.valuesJSON else {
+        guard round.state >= .drawn, let manifest = round.manifest, let valuesJSON = round.valuesJSON else {
             throw Refusal("round \(round.id) has not been drawn")
         }
         let values = try SourceValues.parse(Data(valuesJSON.utf8))
@@ -193,7 +195,7 @@ extension Supervisor {
     public func roundDetail(_ id: String) throws -> RoundDetail {
         guard let round = try store.round(id) else { throw Refusal("no round \(id)") }
         return RoundDetail(round: round, steps: try store.steps(round: id), inspections: try store.inspections(round: id),
-                           substitutions: try store.substitutions(round: id))
+                           substitutions: try store.substitutions(round: id), inspectionNumbers: try store.inspectionNumbers(round: id))
     }
 
     // MARK: Audit

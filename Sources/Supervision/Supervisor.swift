@@ -17,13 +17,16 @@ public struct Supervisor: Sendable {
     public let region: String
     /// The wall clock (injectable: tests and the daemon move time without touching the machine's).
     public let clock: @Sendable () -> Date
+    /// A deadline is due soon within this many working days, the due day included.
+    public let dueSoonWorkdays: Int
 
     /// Opens the database at `path` (created on first use, mode 0600, or 0660 with `group`).
-    public init(databasePath path: String, group: String? = nil, actor: String, region: String,
+    public init(databasePath path: String, group: String? = nil, actor: String, region: String, dueSoonWorkdays: Int = 2,
                 clock: @escaping @Sendable () -> Date = { Date() }) throws(StoreError) {
         store = try SpotCheckStore(path: path, group: group, clock: clock)
         self.actor = actor
         self.region = region
+        self.dueSoonWorkdays = dueSoonWorkdays
         self.clock = clock
     }
 }

@@ -335,14 +335,28 @@ extension CalendarCommand {
         static let configuration = CommandConfiguration(
             commandName: "load",
             abstract: "Load calendar layer files (a year's notice); all or nothing.",
-            discussion: "A directory loads every *.yaml in it. Every problem in every file is reported; on any problem nothing is loaded (exit 65).")
+            discussion: """
+                A directory loads every *.yaml in it. Every problem in every file is reported; on any problem nothing is loaded (exit 65). \
+                Open deadlines are derived again with the new calendar; --preview lists those that would move, and changes nothing.
+                """)
         @Argument(help: "Layer files or directories of them.") var paths: [String]
+        @Flag(help: "List the open deadlines the files would move, and by how many working days; load nothing.") var preview = false
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print one JSON document.") var json = false
 
         func run() async throws {
             try await runReportingErrors {
-                let rows = try await Settings.load(global).supervisor().loadCalendar(paths: paths)
+                let supervisor = try await Settings.load(global).supervisor()
+                if preview {
+                    let moves = try supervisor.previewCalendarLoad(paths: paths)
+                    if json { return try printJSON(["moves": moves]) }
+                    print("\(moves.count) open deadline\(moves.count == 1 ? "" : "s") would move; nothing was loaded")
+                    for move in moves {
+                        print("  Art. \(move.article) \(pad(move.step, 12))\(pad(move.inspection ?? move.round, 48))\(move.from) → \(move.to) (\(move.workdays >= 0 ? "+" : "")\(move.workdays) wd)\(move.wasProvisional && !move.provisional ? ", no longer provisional" : "")")
+                    }
+                    return
+                }
+                let rows = try supervisor.loadCalendar(paths: paths)
                 if json { return try printJSON(["files": rows]) }
                 for row in rows {
                     print("\(pad(row.outcome, 10))\(pad("\(row.region) \(row.year)", 16))version \(pad(row.version.map(String.init) ?? "built-in", 9))\(row.file)  \(row.notices.joined(separator: "; "))")

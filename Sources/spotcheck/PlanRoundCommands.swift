@@ -5,6 +5,7 @@ import Records
 import Regulation
 import Rosters
 import Supervision
+import WorkingDays
 
 extension Rate: ExpressibleByArgument {
     public init?(argument: String) { self.init(text: argument) }
@@ -81,8 +82,9 @@ func monthsText(_ plan: Plan) -> String { plan.months.map(String.init).joined(se
 /// `spotcheck round …`: Art. 10's steps and the draw (DRAW.md).
 struct RoundCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "round", abstract: "Rounds: propose, approve, announce, draw, substitute, publish.",
-        subcommands: [Propose.self, Approve.self, Announce.self, DrawRound.self, Substitute.self, PublishDraw.self, List.self, Show.self])
+        commandName: "round", abstract: "Rounds: propose, approve, announce, draw, substitute, publish the draw; end, report, review, publish, file (Art. 10).",
+        subcommands: [Propose.self, Approve.self, Announce.self, DrawRound.self, Substitute.self, PublishDraw.self, End.self, Report.self,
+                      Review.self, Publish.self, File.self, List.self, Show.self])
 
     struct Propose: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Propose the next round of a plan.")
@@ -226,19 +228,39 @@ struct RoundCommand: AsyncParsableCommand {
             var steps: [RoundStep]
             var inspections: [[String: [String]]]
             var substitutions: [Substitution]
+            /// The short number of each inspection, by institution (`inspection record 17`).
+            var inspectionNumbers: [String: Int64]
+            var deadlines: [DeadlineJSON]
             enum CodingKeys: String, CodingKey {
                 case id, plan, state, manifestSHA256 = "manifest_sha256", seed, rosterVersions = "roster_versions", steps, inspections, substitutions
+                case inspectionNumbers = "inspection_numbers", deadlines
+            }
+        }
+
+        /// A deadline with its arithmetic, the `calendar explain` trace.
+        struct DeadlineJSON: Encodable {
+            var deadline: DeadlineView
+            var trace: [CalendarCommand.Explain.Step]
+            func encode(to encoder: any Encoder) throws {
+                try deadline.encode(to: encoder)
+                enum Key: String, CodingKey { case trace }
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encode(trace, forKey: .trace)
             }
         }
 
         func run() async throws {
             try await runReportingErrors {
-                let detail = try await Settings.load(global).supervisor().roundDetail(round)
+                let supervisor = try await Settings.load(global).supervisor()
+                let detail = try supervisor.roundDetail(round)
                 let record = detail.round
+                let deadlines = try supervisor.roundDeadlines(round)
                 if json {
                     return try printJSON(Output(id: record.id, plan: record.plan, state: record.state.rawValue, manifestSHA256: record.manifestSHA256,
                                                 seed: record.seed, rosterVersions: record.rosterVersions, steps: detail.steps,
-                                                inspections: detail.inspections.map { [$0.institution: $0.team] }, substitutions: detail.substitutions))
+                                                inspections: detail.inspections.map { [$0.institution: $0.team] }, substitutions: detail.substitutions,
+                                                inspectionNumbers: detail.inspectionNumbers,
+                                                deadlines: deadlines.map { DeadlineJSON(deadline: $0.view, trace: $0.trace.map { CalendarCommand.Explain.Step(day: DayJSON($0.day), count: $0.count) }) }))
                 }
                 print("\(record.id) (plan \(record.plan)): \(record.state.rawValue)")
                 if let versions = record.rosterVersions {
@@ -246,8 +268,16 @@ struct RoundCommand: AsyncParsableCommand {
                         .compactMap { name, version in version.map { "\(name) version \($0)" } }
                     print("  rosters used: " + used.joined(separator: ", "))
                 }
-                for step in detail.steps { print("  \(pad(step.step.rawValue, 11))\(pad(step.at, 26))\(pad(step.actor, 12))\(step.detail)") }
-                for inspection in detail.inspections { print("  inspection \(inspection.institution): \(inspection.team.joined(separator: ", "))") }
+                for step in detail.steps {
+                    print("  \(pad(step.step.rawValue, 11))\(pad(step.on?.description ?? "", 12))\(pad(step.at, 26))\(pad(step.actor, 12))\(step.detail)"
+                          + (step.correction.map { "  (correction: \($0))" } ?? ""))
+                }
+                for inspection in detail.inspections {
+                    print("  inspection #\(detail.inspectionNumbers[inspection.institution].map(String.init) ?? "?") \(inspection.institution): \(inspection.team.joined(separator: ", "))")
+                }
+                for deadline in deadlines {
+                    print("  deadline \(deadlineLine(deadline.view)); from \(deadline.trace.first?.day.date.description ?? "") + \(deadline.trace.filter { $0.count > 0 && $0.day.isWorkingDay }.count) working days")
+                }
                 for substitution in detail.substitutions { print("  substitution \(substitution.number): \(substitution.inspector) → \(substitution.replacement ?? "none") for \(substitution.institution) (\(substitution.reason))") }
             }
         }

@@ -27,6 +27,11 @@ struct Settings {
     var databasePath: String
     /// The group that may read and write the database file besides its owner (mode 0660).
     var databaseGroup: String?
+    /// A deadline is due soon within this many working days (the due day included).
+    var dueSoonWorkdays: Int
+    /// The wall clock: the machine's, or the instant `SPOTCHECK_NOW` names (ISO-8601 with an
+    /// offset), for tests and demonstrations that need time to move without touching the machine's.
+    var clock: @Sendable () -> Date
     /// The deployment's region: the default of every `--region`.
     var region: Region
     var actor: String
@@ -53,13 +58,30 @@ struct Settings {
         return Settings(
             databasePath: options.db ?? config.string(forKey: "db", default: defaultDatabase),
             databaseGroup: config.string(forKey: "db_group"),
+            dueSoonWorkdays: try dueSoon(config.int(forKey: "due_soon_workdays", default: 2)),
+            clock: try fixedClock(environment["SPOTCHECK_NOW"]),
             region: Region(name: regionName),
             actor: options.actor ?? config.string(forKey: "actor", default: login))
     }
 
+    static func fixedClock(_ text: String?) throws -> @Sendable () -> Date {
+        guard let text else { return { Date() } }
+        guard let instant = try? Date(text, strategy: .iso8601) else {
+            throw CLIError.badInput("SPOTCHECK_NOW: \"\(text)\" is not an ISO-8601 instant such as 2026-10-14T09:00:00+08:00")
+        }
+        return { instant }
+    }
+
+    static func dueSoon(_ value: Int) throws -> Int {
+        guard (0...60).contains(value) else {
+            throw CLIError.badInput("configuration key due_soon_workdays: \(value) is not a number of working days 0–60")
+        }
+        return value
+    }
+
     /// The supervision layer on the configured database.
     func supervisor() throws -> Supervisor {
-        try Supervisor(databasePath: databasePath, group: databaseGroup, actor: actor, region: region.name)
+        try Supervisor(databasePath: databasePath, group: databaseGroup, actor: actor, region: region.name, dueSoonWorkdays: dueSoonWorkdays, clock: clock)
     }
 }
 

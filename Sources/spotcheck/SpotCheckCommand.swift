@@ -14,7 +14,8 @@ struct SpotCheckCommand: AsyncParsableCommand {
             """,
         subcommands: [
             CalendarCommand.self, JurisdictionsCommand.self, ImportCommand.self, InstitutionsCommand.self, InspectorsCommand.self,
-            ChecklistCommand.self, ConflictsCommand.self, RostersCommand.self, PublishCommand.self, DemoCommand.self, PlanCommand.self, RoundCommand.self, DrawCommand.self, AuditCommand.self,
+            ChecklistCommand.self, ConflictsCommand.self, RostersCommand.self, PublishCommand.self, DemoCommand.self, PlanCommand.self, RoundCommand.self, InspectionCommand.self,
+            DeadlinesCommand.self, OverdueCommand.self, DrawCommand.self, AuditCommand.self,
         ]
     )
 }

@@ -199,6 +199,60 @@ enum Migrations {
                 try db.execute(sql: "UPDATE plan SET months = ? WHERE id = ?", arguments: [json, id])
             }
         }
+        migrator.registerMigration("v5-procedure-and-deadlines") { db in
+            // Steps after the draw are dated by the day they happened (Art. 10, 13–15); a row that
+            // corrects an earlier one of the same step carries the reason (never a silent edit).
+            try db.alter(table: "round_step") { t in
+                t.add(column: "on_date", .text)
+                t.add(column: "correction", .text)
+            }
+            // The checklist results of an inspection (Art. 9, Attachment 2): every recording is a
+            // row; the newest per item is in force.
+            try db.create(table: "inspection_result") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("round", .text).notNull()
+                t.column("institution", .text).notNull()
+                t.column("code", .text).notNull()
+                t.column("result", .text).notNull()
+                t.column("note", .text)
+                t.column("on_date", .text).notNull()
+                t.column("actor", .text).notNull()
+                t.column("audit_seq", .integer).notNull().references("audit_log", column: "seq")
+                t.foreignKey(["round", "institution"], references: "inspection")
+            }
+            try db.create(index: "inspection_result_by_inspection", on: "inspection_result", columns: ["round", "institution", "code"])
+            // Feedback to each institution (Art. 14): the newest row per inspection is in force.
+            try db.create(table: "inspection_feedback") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("round", .text).notNull()
+                t.column("institution", .text).notNull()
+                t.column("on_date", .text).notNull()
+                t.column("method", .text).notNull()
+                t.column("correction", .text)
+                t.column("actor", .text).notNull()
+                t.column("audit_seq", .integer).notNull().references("audit_log", column: "seq")
+                t.foreignKey(["round", "institution"], references: "inspection")
+            }
+            // The deadlines derived from the steps and the calendar (Art. 13–15), stored so that
+            // the queries are range reads; re-derived whenever a step or the calendar changes.
+            try db.create(table: "deadline") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("round", .text).notNull().references("round")
+                t.column("institution", .text)
+                t.column("rule", .text).notNull()
+                t.column("article", .integer).notNull()
+                t.column("from_date", .text).notNull()
+                t.column("due", .text).notNull()
+                t.column("done_on", .text)
+                t.column("provisional", .boolean).notNull()
+                t.column("reasons", .text).notNull()
+                t.column("jurisdiction", .text).notNull()
+                t.column("category", .text).notNull()
+            }
+            try db.execute(sql: "CREATE UNIQUE INDEX deadline_key ON deadline(round, rule, ifnull(institution, ''))")
+            try db.create(index: "deadline_open_by_due", on: "deadline", columns: ["due"], condition: Column("done_on") == nil)
+            try db.create(index: "deadline_by_due", on: "deadline", columns: ["due"])
+        }
         return migrator
     }
 }

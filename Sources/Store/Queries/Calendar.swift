@@ -30,9 +30,13 @@ private struct CalendarLoadDetails: Encodable {
 extension SpotCheckStore {
     /// Loads calendar layers in one transaction, one audit entry per layer that changes.
     /// `builtIn` names, per "region/year", the built-in layer a first file replaces (audited).
-    public func loadCalendarLayers(_ files: [CalendarLayerFile], builtIn: [String: String] = [:], actor: String)
-        throws(StoreError) -> [CalendarLoadOutcome] {
+    /// `deadlines` are the open rounds' deadlines derived with the new calendar, replaced in the
+    /// same transaction (refused if anything was recorded since `expectedSeq`).
+    public func loadCalendarLayers(_ files: [CalendarLayerFile], builtIn: [String: String] = [:], deadlines: [String: [DeadlineRecord]] = [:],
+                                   expectedSeq: Int64? = nil, actor: String) throws(StoreError) -> [CalendarLoadOutcome] {
         try write { db in
+            if let expectedSeq { try Self.checkSnapshot(db, expectedSeq) }
+            for (round, rows) in deadlines { try Self.replaceDeadlines(db, round: round, rows) }
             var outcomes: [CalendarLoadOutcome] = []
             for file in files {
                 let region = file.layer.region.name

@@ -212,7 +212,9 @@ extension SpotCheckStore {
     public func recordSubstitution(_ substitution: Substitution, team: Inspection?, actor: String) throws(StoreError) -> Substitution {
         try write { db in
             let round = try Self.existingRound(db, substitution.round)
-            guard round.state == .drawn else { throw StoreError.refused("round \(round.id) has not been drawn") }
+            guard round.state == .drawn else {
+                throw StoreError.refused("round \(round.id) is \"\(round.state.rawValue)\": teams change only between the draw and the end of the inspection")
+            }
             let earlier = try Self.substitutions(db, round: round.id)
             guard substitution.number == earlier.count + 1 else {
                 throw StoreError.refused("round \(round.id): another substitution was recorded meanwhile; try again")
@@ -239,6 +241,11 @@ extension RoundState {
         case .approved: .roundApproved
         case .announced: .roundAnnounced
         case .drawn: .roundDrawn
+        case .ended: .roundEnded
+        case .reported: .roundReported
+        case .reviewed: .roundReviewed
+        case .published: .roundPublished
+        case .filed: .roundFiled
         }
     }
 }

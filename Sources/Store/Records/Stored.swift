@@ -42,3 +42,6 @@ extension StoredValue {
         try Stored<Self>.fetchOne(db, key: key)?.value
     }
 }
+extension InspectionResult: StoredValue { static let table = "inspection_result" }
+extension Feedback: StoredValue { static let table = "inspection_feedback" }
+extension DeadlineRecord: StoredValue { static let table = "deadline" }

@@ -1,0 +1,139 @@
+public import WorkingDays
+
+/// The procedure's deadlines (Art. 13–15), each counted in working days after the step it
+/// follows (the step's own day does not count; RULES.md "Counting working-day periods").
+public enum DeadlineRule: String, CaseIterable, Codable, Sendable {
+    /// Art. 13: the report within 5 working days after the inspection ends.
+    case report
+    /// Art. 14: feedback to each institution within 5 working days after the report.
+    case feedback
+    /// Art. 15: publication within 10 working days after the inspection ends.
+    case publication
+
+    /// The article that sets it.
+    public var article: Int {
+        switch self {
+        case .report: 13
+        case .feedback: 14
+        case .publication: 15
+        }
+    }
+
+    /// Working days allowed.
+    public var workingDays: Int {
+        switch self {
+        case .report, .feedback: 5
+        case .publication: 10
+        }
+    }
+}
+
+/// One deadline as derived from the steps recorded and the calendar.
+public struct Deadline: Sendable, Hashable, Codable {
+    public var rule: DeadlineRule
+    /// The inspected institution, for per-institution deadlines (Art. 14); `nil` for the round's.
+    public var institution: String?
+    /// The day of the step the period counts from.
+    public var from: CivilDate
+    /// The last day: due at the end of it, Asia/Shanghai.
+    public var due: CivilDate
+    /// The day the step it asks for was recorded; `nil` while not done.
+    public var doneOn: CivilDate?
+    /// Counted from a step that has not happened yet (the report's due date stands in for the
+    /// report, Art. 14), or reaching into a year whose notice is missing.
+    public var provisional: Bool
+    /// Why it is provisional, e.g. "national notice for 2027 not loaded", "counted from the report's due date".
+    public var reasons: [String]
+
+    public init(rule: DeadlineRule, institution: String?, from: CivilDate, due: CivilDate, doneOn: CivilDate?, provisional: Bool, reasons: [String]) {
+        self.rule = rule
+        self.institution = institution
+        self.from = from
+        self.due = due
+        self.doneOn = doneOn
+        self.provisional = provisional
+        self.reasons = reasons
+    }
+
+    enum CodingKeys: String, CodingKey { case rule, institution, from, due, doneOn = "done_on", provisional, reasons }
+}
+
+/// Where a deadline stands at the end of a day.
+public enum DeadlineStatus: Sendable, Hashable {
+    /// Not due soon yet.
+    case pending
+    /// Due within the configured number of working days (the due day itself included).
+    case dueSoon(workdaysLeft: Int)
+    /// Past due and not done: working days after the due day, through the day asked about.
+    case overdue(workdays: Int)
+    /// Done; `lateWorkdays` is 0 when on time.
+    case done(lateWorkdays: Int)
+
+    /// `pending`, `due-soon`, `overdue`, `done`.
+    public var name: String {
+        switch self {
+        case .pending: "pending"
+        case .dueSoon: "due-soon"
+        case .overdue: "overdue"
+        case .done: "done"
+        }
+    }
+}
+
+/// The round's dated steps that deadlines count from.
+public struct ProcedureDates: Sendable, Hashable {
+    /// The inspection work ended (Art. 13's and 15's start).
+    public var ended: CivilDate?
+    /// The report was completed (Art. 14's start).
+    public var reported: CivilDate?
+    /// The results were published (Art. 15).
+    public var published: CivilDate?
+    /// Feedback delivered, per institution (Art. 14).
+    public var feedback: [String: CivilDate]
+
+    public init(ended: CivilDate?, reported: CivilDate?, published: CivilDate?, feedback: [String: CivilDate]) {
+        self.ended = ended
+        self.reported = reported
+        self.published = published
+        self.feedback = feedback
+    }
+}
+
+/// Derives deadlines and their status: pure, from the steps and the working-day calendar.
+public enum Deadlines {
+    /// A round's deadlines: none until its inspection ends; then the report (Art. 13) and the
+    /// publication (Art. 15) from the end, and feedback for each institution (Art. 14) from the
+    /// report, or provisionally from the report's due date while there is no report.
+    public static func derive(_ dates: ProcedureDates, institutions: [String], calendar: WorkingDayCalendar) -> [Deadline] {
+        guard let ended = dates.ended else { return [] }
+        func deadline(_ rule: DeadlineRule, institution: String?, from: CivilDate, doneOn: CivilDate?, standIn: String? = nil) -> Deadline {
+            let due = calendar.add(rule.workingDays, to: from)
+            return Deadline(rule: rule, institution: institution, from: from, due: due.value, doneOn: doneOn,
+                            provisional: due.isProvisional || standIn != nil, reasons: (standIn.map { [$0] } ?? []) + due.reasons)
+        }
+        let report = deadline(.report, institution: nil, from: ended, doneOn: dates.reported)
+        var result = [report, deadline(.publication, institution: nil, from: ended, doneOn: dates.published)]
+        for institution in institutions.sorted() {
+            if let reported = dates.reported {
+                result.append(deadline(.feedback, institution: institution, from: reported, doneOn: dates.feedback[institution]))
+            } else {
+                result.append(deadline(.feedback, institution: institution, from: report.due, doneOn: dates.feedback[institution],
+                                       standIn: "no report yet: counted from the report's due date \(report.due)"))
+            }
+        }
+        return result
+    }
+
+    /// The status at the end of `day`: steps done after `day` count as not done.
+    public static func status(of deadline: Deadline, on day: CivilDate, dueSoonWithin: Int, calendar: WorkingDayCalendar) -> DeadlineStatus {
+        if let done = deadline.doneOn, done <= day {
+            return .done(lateWorkdays: done > deadline.due ? calendar.workingDays(after: deadline.due, through: done) : 0)
+        }
+        if day > deadline.due {
+            return .overdue(workdays: calendar.workingDays(after: deadline.due, through: day))
+        }
+        // Working days left, the due day included: 1 on the due day itself.
+        let left = calendar.workingDays(after: day, through: deadline.due) + (calendar.isWorkingDay(day) ? 1 : 0)
+        return left <= dueSoonWithin ? .dueSoon(workdaysLeft: left) : .pending
+    }
+}

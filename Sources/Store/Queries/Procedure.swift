@@ -1,0 +1,224 @@
+import GRDB
+public import Records
+public import Regulation
+public import WorkingDays
+
+private struct DatedStepDetails: Encodable {
+    var round: String
+    var step: String
+    var on: String
+    var detail: String
+    var correction: String?
+}
+
+private struct ResultsDetails: Encodable {
+    var round: String
+    var institution: String
+    var on: String
+    var items: [String: String]
+}
+
+private struct FeedbackDetails: Encodable {
+    var round: String
+    var institution: String
+    var on: String
+    var method: String
+    var correction: String?
+}
+
+/// Everything recorded about a round after its draw: the dated steps (newest row per step in
+/// force), the checklist results and the feedback per inspection.
+public struct ProcedureRecord: Sendable, Hashable {
+    public var round: Round
+    public var plan: Plan
+    public var steps: [RoundStep]
+    public var inspections: [Inspection]
+    public var results: [InspectionResult]
+    public var feedback: [Feedback]
+
+    /// The day each step happened: its newest row (a correction replaces the date); steps
+    /// before the draw have no day of their own here.
+    public func date(of step: RoundState) -> CivilDate? {
+        steps.last { $0.step == step }?.on
+    }
+
+    /// The newest result per item of an inspection.
+    public func results(of institution: String) -> [String: InspectionResult] {
+        var latest: [String: InspectionResult] = [:]
+        for result in results where result.institution == institution { latest[result.code] = result }
+        return latest
+    }
+
+    /// The newest feedback day per institution.
+    public var feedbackDates: [String: CivilDate] {
+        var dates: [String: CivilDate] = [:]
+        for entry in feedback { dates[entry.institution] = entry.on }
+        return dates
+    }
+}
+
+/// A filter of the stored deadlines, for range reads.
+public struct DeadlineQuery: Sendable, Hashable {
+    /// Only deadlines whose period had started by the end of this day, and not done by then.
+    public var openAt: CivilDate
+    /// Only those due on or before this day (overdue ones), when given.
+    public var dueThrough: CivilDate?
+
+    public init(openAt: CivilDate, dueThrough: CivilDate? = nil) {
+        self.openAt = openAt
+        self.dueThrough = dueThrough
+    }
+}
+
+extension SpotCheckStore {
+    /// A round's procedure, read in one snapshot.
+    public func procedure(round id: String) throws(StoreError) -> ProcedureRecord? {
+        try read { db in try Self.procedure(db, round: id) }
+    }
+
+    static func procedure(_ db: Database, round id: String) throws -> ProcedureRecord? {
+        guard let round = try Round.find(db, key: id), let plan = try Plan.find(db, key: round.plan) else { return nil }
+        return ProcedureRecord(
+            round: round, plan: plan,
+            steps: try RoundStep.all(db, RoundStep.request().filter(Column("round") == id).order(Column("audit_seq"))),
+            inspections: try Inspection.all(db, Inspection.request().filter(Column("round") == id).order(Column("institution"))),
+            results: try InspectionResult.all(db, InspectionResult.request().filter(Column("round") == id).order(Column("id"))),
+            feedback: try Feedback.all(db, Feedback.request().filter(Column("round") == id).order(Column("id"))))
+    }
+
+    /// The inspection with this row number (the short id `round show` prints), as (round, institution).
+    public func inspection(number: Int64) throws(StoreError) -> Inspection? {
+        try read { db in try Stored<Inspection>.fetchOne(db, sql: "SELECT * FROM inspection WHERE rowid = ?", arguments: [number])?.value }
+    }
+
+    /// The short numbers of a round's inspections, by institution.
+    public func inspectionNumbers(round: String) throws(StoreError) -> [String: Int64] {
+        try read { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT institution, rowid FROM inspection WHERE round = ?", arguments: [round])
+                .map { ($0[0] as String, $0[1] as Int64) })
+        }
+    }
+
+    /// Records a dated step of a round (Art. 10) with its audit entry, and the round's deadlines
+    /// as they now stand, in one transaction. With `correction`, the step must have been
+    /// recorded already and only its date changes (a new row, never an edit).
+    /// `expectedSeq` is the audit entry the caller's snapshot was read at: if anything was
+    /// recorded since, the change is refused (decide again on fresh data).
+    public func recordDatedStep(round id: String, step: RoundState, on date: CivilDate, detail: String, correction: String?,
+                                deadlines: [DeadlineRecord], expectedSeq: Int64, actor: String) throws(StoreError) -> Round {
+        try write { db in
+            try Self.checkSnapshot(db, expectedSeq)
+            var round = try Self.existingRound(db, id)
+            if correction == nil {
+                if let refusal = round.state.refusal(toward: step) { throw StoreError.refused("round \(id): \(refusal)") }
+                round.state = step
+            } else if round.state < step {
+                throw StoreError.refused("round \(id): \"\(step.rawValue)\" has not been recorded, so there is nothing to correct")
+            }
+            let at = now()
+            let audit = try AuditLog.append(db, at: at, actor: actor, action: step.auditAction, subject: "round/\(id)",
+                                            details: DatedStepDetails(round: id, step: step.rawValue, on: date.description, detail: detail,
+                                                                      correction: correction))
+            try RoundStep(round: id, step: step, at: at, actor: actor, detail: detail, auditSeq: audit.seq, on: date, correction: correction).insert(db)
+            try round.update(db)
+            try Self.replaceDeadlines(db, round: id, deadlines)
+            return round
+        }
+    }
+
+    /// Records checklist results of one inspection (Art. 9) with one audit entry.
+    public func recordResults(_ results: [InspectionResult], round id: String, institution: String, on date: CivilDate,
+                              expectedSeq: Int64, actor: String) throws(StoreError) {
+        try write { db in
+            try Self.checkSnapshot(db, expectedSeq)
+            let round = try Self.existingRound(db, id)
+            guard round.state >= .drawn, round.state < .reported else {
+                throw StoreError.refused("round \(id) is \"\(round.state.rawValue)\": results are recorded after the draw and before the report")
+            }
+            let at = now()
+            let audit = try AuditLog.append(db, at: at, actor: actor, action: .inspectionRecord, subject: "inspection/\(id)/\(institution)",
+                                            details: ResultsDetails(round: id, institution: institution, on: date.description,
+                                                                    items: Dictionary(results.map { ($0.code, $0.result.rawValue + ($0.note.map { ": \($0)" } ?? "")) },
+                                                                                      uniquingKeysWith: { _, last in last })))
+            for var result in results {
+                result.round = id
+                result.institution = institution
+                result.on = date
+                result.actor = actor
+                result.auditSeq = audit.seq
+                try result.insert(db)
+            }
+        }
+    }
+
+    /// Records the feedback to one institution (Art. 14) and the round's deadlines as they now stand.
+    public func recordFeedback(_ feedback: Feedback, deadlines: [DeadlineRecord], expectedSeq: Int64, actor: String) throws(StoreError) {
+        try write { db in
+            try Self.checkSnapshot(db, expectedSeq)
+            let round = try Self.existingRound(db, feedback.round)
+            guard round.state >= .reported else {
+                throw StoreError.refused("round \(round.id) is \"\(round.state.rawValue)\": feedback follows the report (Art. 14)")
+            }
+            let audit = try AuditLog.append(db, at: now(), actor: actor, action: .inspectionFeedback,
+                                            subject: "inspection/\(feedback.round)/\(feedback.institution)",
+                                            details: FeedbackDetails(round: feedback.round, institution: feedback.institution, on: feedback.on.description,
+                                                                     method: feedback.method.rawValue, correction: feedback.correction))
+            var row = feedback
+            row.actor = actor
+            row.auditSeq = audit.seq
+            try row.insert(db)
+            try Self.replaceDeadlines(db, round: feedback.round, deadlines)
+        }
+    }
+
+    /// Replaces the stored deadlines of the rounds named, e.g. after a calendar notice moved
+    /// them, with one audit entry naming why.
+    public func replaceDeadlines(_ byRound: [String: [DeadlineRecord]], reason: String, expectedSeq: Int64, actor: String) throws(StoreError) {
+        try write { db in
+            try Self.checkSnapshot(db, expectedSeq)
+            struct Details: Encodable { var reason: String; var rounds: [String] }
+            try AuditLog.append(db, at: now(), actor: actor, action: .deadlinesRederive, subject: "deadlines",
+                                details: Details(reason: reason, rounds: byRound.keys.sorted()))
+            for (round, deadlines) in byRound { try Self.replaceDeadlines(db, round: round, deadlines) }
+        }
+    }
+
+    static func replaceDeadlines(_ db: Database, round: String, _ deadlines: [DeadlineRecord]) throws {
+        try db.execute(sql: "DELETE FROM deadline WHERE round = ?", arguments: [round])
+        for deadline in deadlines where deadline.round == round {
+            var row = deadline
+            row.id = nil
+            try row.insert(db)
+        }
+    }
+
+    static func checkSnapshot(_ db: Database, _ expectedSeq: Int64) throws {
+        guard try lastAuditSeq(db) == expectedSeq else {
+            throw StoreError.refused("something else was recorded meanwhile; run the command again")
+        }
+    }
+
+    /// Deadlines open at the end of a day (period started, not done by then), by due date: a range read.
+    public func deadlines(_ query: DeadlineQuery) throws(StoreError) -> [DeadlineRecord] {
+        try read { db in
+            var sql = "SELECT * FROM deadline WHERE from_date <= ? AND (done_on IS NULL OR done_on > ?)"
+            var arguments: [any DatabaseValueConvertible] = [query.openAt.description, query.openAt.description]
+            if let through = query.dueThrough {
+                sql += " AND due <= ?"
+                arguments.append(through.description)
+            }
+            sql += " ORDER BY due, round, institution"
+            return try Stored<DeadlineRecord>.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(\.value)
+        }
+    }
+
+    /// Every stored deadline of a round.
+    public func deadlines(round: String) throws(StoreError) -> [DeadlineRecord] {
+        try read { db in try DeadlineRecord.all(db, DeadlineRecord.request().filter(Column("round") == round).order(Column("id"))) }
+    }
+
+    /// The rounds with a deadline not yet done: those a new calendar notice can move.
+    public func roundsWithOpenDeadlines() throws(StoreError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT round FROM deadline WHERE done_on IS NULL ORDER BY round") }
+    }
+}

@@ -1,0 +1,259 @@
+public import Foundation
+public import Records
+public import Regulation
+public import Rosters
+import Store
+public import WorkingDays
+
+/// A deadline as the queries report it (Art. 13–15), with its status at the end of a day.
+public struct DeadlineView: Sendable, Hashable, Encodable {
+    public var round: String
+    /// `ROUND/INSTITUTION` for an inspection's deadline; `nil` for the round's.
+    public var inspection: String?
+    public var institution: String?
+    public var article: Int
+    /// `report`, `feedback` or `publication`.
+    public var step: String
+    public var due: CivilDate
+    public var status: String
+    public var doneOn: CivilDate?
+    /// Working days past due (overdue), or late when done; 0 otherwise.
+    public var overdueWorkdays: Int
+    public var provisional: Bool
+    public var reasons: [String]
+    public var jurisdiction: String
+    public var category: String
+
+    enum CodingKeys: String, CodingKey {
+        case round, inspection, institution, article, step, due, status, doneOn = "done_on", overdueWorkdays = "overdue_workdays"
+        case provisional, reasons, jurisdiction, category
+    }
+
+    /// Every key, `null` where there is no value.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(round, forKey: .round)
+        try container.encode(inspection, forKey: .inspection)
+        try container.encode(institution, forKey: .institution)
+        try container.encode(article, forKey: .article)
+        try container.encode(step, forKey: .step)
+        try container.encode(due, forKey: .due)
+        try container.encode(status, forKey: .status)
+        try container.encode(doneOn, forKey: .doneOn)
+        try container.encode(overdueWorkdays, forKey: .overdueWorkdays)
+        try container.encode(provisional, forKey: .provisional)
+        try container.encode(reasons, forKey: .reasons)
+        try container.encode(jurisdiction, forKey: .jurisdiction)
+        try container.encode(category, forKey: .category)
+    }
+}
+
+/// Filters of the deadline queries.
+public struct DeadlineFilter: Sendable, Hashable {
+    public var statuses: Set<String>
+    public var jurisdiction: String?
+    public var category: Category?
+    public var article: Int?
+    public init(statuses: Set<String> = [], jurisdiction: String? = nil, category: Category? = nil, article: Int? = nil) {
+        self.statuses = statuses
+        self.jurisdiction = jurisdiction
+        self.category = category
+        self.article = article
+    }
+}
+
+extension ShanghaiTime {
+    /// The civil day of `date` in Asia/Shanghai.
+    public static func civilDate(_ date: Date) -> CivilDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return CivilDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1) ?? CivilDate(dayNumber: 0)
+    }
+
+    /// The civil day, in Asia/Shanghai, of an instant as stored (UTC ISO-8601 with milliseconds).
+    public static func civilDate(stored instant: String) -> CivilDate? {
+        (try? Date(instant, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))).map(civilDate)
+    }
+}
+
+extension Supervisor {
+    /// Today in Asia/Shanghai, by the injected clock.
+    public var today: CivilDate { ShanghaiTime.civilDate(clock()) }
+
+    /// `ROUND/INSTITUTION`, or the short number `round show` prints (`17` or `#17`).
+    public func inspection(_ reference: String) throws -> Inspection {
+        let trimmed = reference.hasPrefix("#") ? String(reference.dropFirst()) : reference
+        if let number = Int64(trimmed) {
+            guard let inspection = try store.inspection(number: number) else { throw Refusal("no inspection #\(number)") }
+            return inspection
+        }
+        guard let slash = reference.lastIndex(of: "/") else {
+            throw UsageError("inspection \"\(reference)\": give ROUND/INSTITUTION or the number round show prints")
+        }
+        let round = String(reference[..<slash]), institution = String(reference[reference.index(after: slash)...])
+        guard let found = try store.inspections(round: round).first(where: { $0.institution == institution }) else {
+            throw Refusal("no inspection of \(institution) in round \(round)")
+        }
+        return found
+    }
+
+    func procedure(_ id: String) throws -> ProcedureRecord {
+        guard let procedure = try store.procedure(round: id) else { throw Refusal("no round \(id)") }
+        return procedure
+    }
+
+    /// The day a step happened: its `--on` date, or for the draw the day it was recorded.
+    static func day(of step: RoundState, in procedure: ProcedureRecord) -> CivilDate? {
+        if step.isDated { return procedure.date(of: step) }
+        return procedure.steps.last { $0.step == step }.flatMap { ShanghaiTime.civilDate(stored: $0.at) }
+    }
+
+    /// The round's deadlines as the steps in `procedure` and the calendar give them.
+    func deadlineRecords(_ procedure: ProcedureRecord, calendar: WorkingDayCalendar) -> [DeadlineRecord] {
+        let dates = ProcedureDates(ended: procedure.date(of: .ended), reported: procedure.date(of: .reported),
+                                   published: procedure.date(of: .published), feedback: procedure.feedbackDates)
+        return Deadlines.derive(dates, institutions: procedure.inspections.map(\.institution), calendar: calendar).map {
+            DeadlineRecord(round: procedure.round.id, deadline: $0, jurisdiction: procedure.plan.jurisdiction, category: procedure.plan.category)
+        }
+    }
+
+    /// Records a dated step of the round (Art. 10) and re-derives its deadlines. With
+    /// `correction` (the reason), re-dates a step already recorded; a new row and audit entry.
+    public func recordStep(_ id: String, _ step: RoundState, on date: CivilDate?, detail: String, correction: String?) throws -> Round {
+        let seq = try store.lastAuditSeq()
+        var procedure = try procedure(id)
+        let day = date ?? today
+        if let correction, correction.trimmingSpaces.isEmpty { throw Refusal("--correct needs its reason") }
+        if correction == nil, let refusal = procedure.round.state.refusal(toward: step) { throw Refusal("round \(id): \(refusal)") }
+        let previous = step.predecessor.flatMap { before in Self.day(of: before, in: procedure).map { (step: before.rawValue, date: $0) } }
+        if let refusal = StepDating.refusal(step.rawValue, on: day, after: previous, today: today) { throw Refusal("round \(id): \(refusal)") }
+        if correction != nil, let next = RoundState.allCases.first(where: { $0.predecessor == step }), let nextDay = procedure.date(of: next), day > nextDay {
+            throw Refusal("round \(id): \(step.rawValue) on \(day) would come after \(next.rawValue) on \(nextDay)")
+        }
+        if step == .reported, correction == nil {
+            let missing = try missingItems(procedure)
+            guard missing.isEmpty else {
+                throw Refusal("round \(id): the report waits for every checklist item (Art. 9); missing: "
+                    + missing.map { "\($0.institution): \($0.codes.joined(separator: ", "))" }.joined(separator: "; ")
+                    + " (record them, or mark them n/a with a note)")
+            }
+        }
+        // The deadlines as they will stand once this step is recorded.
+        procedure.steps.append(RoundStep(round: id, step: step, at: "", actor: actor, detail: detail, auditSeq: 0, on: day, correction: correction))
+        let deadlines = deadlineRecords(procedure, calendar: try calendar())
+        return try store.recordDatedStep(round: id, step: step, on: day, detail: detail, correction: correction, deadlines: deadlines,
+                                         expectedSeq: seq, actor: actor)
+    }
+
+    /// Per inspection, the checklist items (of the checklist in force on the inspection's last
+    /// record, or the end) without an acceptable result (Art. 9).
+    func missingItems(_ procedure: ProcedureRecord) throws -> [(institution: String, codes: [String])] {
+        var found: [(institution: String, codes: [String])] = []
+        for inspection in procedure.inspections {
+            let results = procedure.results(of: inspection.institution)
+            let day = results.values.map(\.on).max() ?? procedure.date(of: .ended) ?? today
+            let items = try checklist(category: procedure.plan.category, at: .endOf(day)).entries.map(\.code)
+            let missing = ChecklistCoverage.missing(items: items, results: results.mapValues { ($0.result, $0.note) })
+            if !missing.isEmpty { found.append((inspection.institution, missing)) }
+        }
+        return found
+    }
+
+    /// Records checklist results, typed `CODE=pass|fail|n/a[:note]` (Art. 9); returns the items
+    /// of the checklist still without an acceptable result for this inspection.
+    public func recordInspection(_ reference: String, on date: CivilDate?, items texts: [String]) throws -> [String] {
+        let seq = try store.lastAuditSeq()
+        let inspection = try inspection(reference)
+        let procedure = try procedure(inspection.round)
+        let day = date ?? today
+        let drawn = Self.day(of: .drawn, in: procedure).map { (step: "drawn", date: $0) }
+        if let refusal = StepDating.refusal("the record", on: day, after: drawn, today: today) { throw Refusal(refusal) }
+        let checklist = try checklist(category: procedure.plan.category, at: .endOf(day)).entries.map(\.code)
+        guard !texts.isEmpty else { throw UsageError("give at least one --item CODE=pass|fail|n/a[:note]") }
+        var results: [InspectionResult] = []
+        for text in texts {
+            guard let equals = text.firstIndex(of: "=") else { throw UsageError("--item \(text): expected CODE=pass|fail|n/a[:note]") }
+            let code = String(text[..<equals]).trimmingSpaces
+            let rest = text[text.index(after: equals)...]
+            let (resultText, note): (Substring, String?) = rest.firstIndex(of: ":").map { (rest[..<$0], String(rest[rest.index(after: $0)...]).trimmingSpaces) } ?? (rest, nil)
+            guard let result = ItemResult(rawValue: resultText.trimmingSpaces.lowercased()) else {
+                throw Refusal("--item \(code): \"\(resultText)\" is not pass, fail or n/a")
+            }
+            guard checklist.contains(code) else {
+                throw Refusal("--item \(code) is not an item of the \(procedure.plan.category.rawValue) checklist in force on \(day)")
+            }
+            if result == .notApplicable && (note ?? "").isEmpty { throw Refusal("--item \(code)=n/a needs a note saying why (Art. 9)") }
+            results.append(InspectionResult(round: inspection.round, institution: inspection.institution, code: code, result: result,
+                                            note: note?.isEmpty == true ? nil : note, on: day, actor: actor))
+        }
+        try store.recordResults(results, round: inspection.round, institution: inspection.institution, on: day, expectedSeq: seq, actor: actor)
+        guard let updated = try store.procedure(round: inspection.round) else { return [] }
+        return try missingItems(updated).first { $0.institution == inspection.institution }?.codes ?? []
+    }
+
+    /// Records feedback to the institution (Art. 14) and re-derives the round's deadlines.
+    public func feedback(_ reference: String, on date: CivilDate?, method: FeedbackMethod, correction: String?) throws {
+        let seq = try store.lastAuditSeq()
+        let inspection = try inspection(reference)
+        var procedure = try procedure(inspection.round)
+        let day = date ?? today
+        let reported = procedure.date(of: .reported).map { (step: "reported", date: $0) }
+        guard reported != nil else { throw Refusal("round \(inspection.round) has no report yet: feedback follows the report (Art. 14)") }
+        if let refusal = StepDating.refusal("feedback", on: day, after: reported, today: today) { throw Refusal(refusal) }
+        let already = procedure.feedback.contains { $0.institution == inspection.institution }
+        if already && correction == nil {
+            throw Refusal("feedback to \(inspection.institution) is recorded already; give --correct REASON to change its date")
+        }
+        if !already && correction != nil { throw Refusal("no feedback to \(inspection.institution) is recorded yet: nothing to correct") }
+        let entry = Feedback(round: inspection.round, institution: inspection.institution, on: day, method: method, correction: correction, actor: actor)
+        procedure.feedback.append(entry)
+        try store.recordFeedback(entry, deadlines: deadlineRecords(procedure, calendar: try calendar()), expectedSeq: seq, actor: actor)
+    }
+
+    /// The deadlines at the end of `day` (default today): steps dated after it count as not
+    /// done, statuses are those of the end of that day (Asia/Shanghai). Range reads only.
+    public func deadlines(asOf day: CivilDate? = nil, filter: DeadlineFilter = DeadlineFilter(), overdueOnly: Bool = false) throws -> [DeadlineView] {
+        let day = day ?? today
+        let calendar = try calendar()
+        let scope = try filter.jurisdiction.map { try subtree($0, option: "--jurisdiction") }
+        let rows = try store.deadlines(DeadlineQuery(openAt: day, dueThrough: overdueOnly ? day.adding(days: -1) : nil))
+        return rows.compactMap { row -> DeadlineView? in
+            if let scope, !scope.contains(row.jurisdiction) { return nil }
+            if let category = filter.category, category != row.category { return nil }
+            if let article = filter.article, article != row.article { return nil }
+            let status = Deadlines.status(of: row.deadline, on: day, dueSoonWithin: dueSoonWorkdays, calendar: calendar)
+            if overdueOnly, status.name != "overdue" { return nil }
+            if !filter.statuses.isEmpty, !filter.statuses.contains(status.name) { return nil }
+            let workdays: Int = switch status {
+            case let .overdue(workdays): workdays
+            case let .done(late): late
+            default: 0
+            }
+            return DeadlineView(round: row.round, inspection: row.institution.map { "\(row.round)/\($0)" }, institution: row.institution,
+                                article: row.article, step: row.rule.rawValue, due: row.due, status: status.name, doneOn: nil,
+                                overdueWorkdays: workdays, provisional: row.provisional, reasons: row.reasons,
+                                jurisdiction: row.jurisdiction, category: row.category.rawValue)
+        }
+    }
+
+    /// A round's deadlines at the end of `day`, done ones included, each with its arithmetic
+    /// (`calendar explain`).
+    public func roundDeadlines(_ id: String, asOf day: CivilDate? = nil) throws -> [(view: DeadlineView, trace: [TraceStep])] {
+        let day = day ?? today
+        let calendar = try calendar()
+        return try store.deadlines(round: id).filter { $0.from <= day }.map { row in
+            let status = Deadlines.status(of: row.deadline, on: day, dueSoonWithin: dueSoonWorkdays, calendar: calendar)
+            let workdays: Int = switch status {
+            case let .overdue(workdays): workdays
+            case let .done(late): late
+            default: 0
+            }
+            let view = DeadlineView(round: row.round, inspection: row.institution.map { "\(row.round)/\($0)" }, institution: row.institution,
+                                    article: row.article, step: row.rule.rawValue, due: row.due, status: status.name,
+                                    doneOn: row.doneOn.flatMap { $0 <= day ? $0 : nil }, overdueWorkdays: workdays, provisional: row.provisional,
+                                    reasons: row.reasons, jurisdiction: row.jurisdiction, category: row.category.rawValue)
+            return (view, calendar.explain(row.rule.workingDays, after: row.from))
+        }
+    }
+}
