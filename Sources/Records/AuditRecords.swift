@@ -51,6 +51,9 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case inspectionRecord = "inspection.record"
     case inspectionFeedback = "inspection.feedback"
     case deadlinesRederive = "deadlines.rederive"
+    case findingAdd = "finding.add"
+    case findingRectify = "finding.rectify"
+    case findingClose = "finding.close"
 }
 
 /// The outcome of walking the audit chain.

@@ -283,3 +283,43 @@ public struct Inspection: Codable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey { case round, institution, drawnTeam = "drawn_team", team, teamShortfall = "team_shortfall" }
 }
+
+/// Where a finding is handed over (Art. 16): the judicial organs for a suspected crime, or the
+/// competent department.
+public enum FindingReferral: String, CaseIterable, Codable, Sendable {
+    case judicial
+    case department
+}
+
+/// A problem found in an inspection, followed until its rectification is closed (Art. 16).
+public struct Finding: Codable, Sendable, Hashable {
+    public var id: Int64?
+    public var round: String
+    public var institution: String
+    public var text: String
+    public var referral: FindingReferral?
+    public var foundOn: CivilDate
+    /// The rectification date set; the finding is overdue after it while open.
+    public var rectifyBy: CivilDate?
+    public var closedOn: CivilDate?
+    public var actor: String
+    public var auditSeq: Int64
+
+    public init(id: Int64? = nil, round: String, institution: String, text: String, referral: FindingReferral?, foundOn: CivilDate,
+                rectifyBy: CivilDate? = nil, closedOn: CivilDate? = nil, actor: String, auditSeq: Int64 = 0) {
+        self.id = id
+        self.round = round
+        self.institution = institution
+        self.text = text
+        self.referral = referral
+        self.foundOn = foundOn
+        self.rectifyBy = rectifyBy
+        self.closedOn = closedOn
+        self.actor = actor
+        self.auditSeq = auditSeq
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, round, institution, text, referral, foundOn = "found_on", rectifyBy = "rectify_by", closedOn = "closed_on", actor, auditSeq = "audit_seq"
+    }
+}

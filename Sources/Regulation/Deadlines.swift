@@ -9,6 +9,8 @@ public enum DeadlineRule: String, CaseIterable, Codable, Sendable {
     case feedback
     /// Art. 15: publication within 10 working days after the inspection ends.
     case publication
+    /// Art. 16: a finding rectified by the date set for it (not counted in working days).
+    case rectification
 
     /// The article that sets it.
     public var article: Int {
@@ -16,14 +18,16 @@ public enum DeadlineRule: String, CaseIterable, Codable, Sendable {
         case .report: 13
         case .feedback: 14
         case .publication: 15
+        case .rectification: 16
         }
     }
 
-    /// Working days allowed.
+    /// Working days allowed; 0 for a rectification, whose date is set, not counted.
     public var workingDays: Int {
         switch self {
         case .report, .feedback: 5
         case .publication: 10
+        case .rectification: 0
         }
     }
 }

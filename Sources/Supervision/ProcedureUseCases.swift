@@ -2,7 +2,7 @@ public import Foundation
 public import Records
 public import Regulation
 public import Rosters
-import Store
+public import Store
 public import WorkingDays
 
 /// A deadline as the queries report it (Art. 13–15), with its status at the end of a day.
@@ -218,7 +218,12 @@ extension Supervisor {
         let calendar = try calendar()
         let scope = try filter.jurisdiction.map { try subtree($0, option: "--jurisdiction") }
         let rows = try store.deadlines(DeadlineQuery(openAt: day, dueThrough: overdueOnly ? day.adding(days: -1) : nil))
-        return rows.compactMap { row -> DeadlineView? in
+        let findings = try findingDeadlines(asOf: day, calendar: calendar).filter { view in
+            (scope?.contains(view.jurisdiction) ?? true) && (filter.category.map { $0.rawValue == view.category } ?? true)
+                && (filter.article.map { $0 == 16 } ?? true) && (!overdueOnly || view.status == "overdue")
+                && (filter.statuses.isEmpty || filter.statuses.contains(view.status))
+        }
+        let procedure = rows.compactMap { row -> DeadlineView? in
             if let scope, !scope.contains(row.jurisdiction) { return nil }
             if let category = filter.category, category != row.category { return nil }
             if let article = filter.article, article != row.article { return nil }
@@ -235,6 +240,7 @@ extension Supervisor {
                                 overdueWorkdays: workdays, provisional: row.provisional, reasons: row.reasons,
                                 jurisdiction: row.jurisdiction, category: row.category.rawValue)
         }
+        return (procedure + findings).sorted { ($0.due, $0.round, $0.inspection ?? "") < ($1.due, $1.round, $1.inspection ?? "") }
     }
 
     /// A round's deadlines at the end of `day`, done ones included, each with its arithmetic
@@ -254,6 +260,61 @@ extension Supervisor {
                                     doneOn: row.doneOn.flatMap { $0 <= day ? $0 : nil }, overdueWorkdays: workdays, provisional: row.provisional,
                                     reasons: row.reasons, jurisdiction: row.jurisdiction, category: row.category.rawValue)
             return (view, calendar.explain(row.rule.workingDays, after: row.from))
+        }
+    }
+}
+
+extension Supervisor {
+    // MARK: Findings (Art. 16)
+
+    /// Records a problem found in an inspection, and where it is handed over.
+    public func addFinding(_ reference: String, text: String, referral: FindingReferral?, on date: CivilDate?) throws -> Finding {
+        let inspection = try inspection(reference)
+        let procedure = try procedure(inspection.round)
+        guard !text.trimmingSpaces.isEmpty else { throw Refusal("a finding needs its --text") }
+        let day = date ?? today
+        let drawn = Self.day(of: .drawn, in: procedure).map { (step: "drawn", date: $0) }
+        if let refusal = StepDating.refusal("the finding", on: day, after: drawn, today: today) { throw Refusal(refusal) }
+        return try store.addFinding(Finding(round: inspection.round, institution: inspection.institution, text: text, referral: referral,
+                                            foundOn: day, actor: actor), actor: actor)
+    }
+
+    /// Sets the date by which a finding is to be rectified; an open finding is overdue after it.
+    public func rectifyFinding(_ id: Int64, due: CivilDate) throws -> Finding {
+        guard let finding = try store.finding(id) else { throw Refusal("no finding \(id)") }
+        guard due >= finding.foundOn else { throw Refusal("finding \(id): --due \(due) is before it was found on \(finding.foundOn)") }
+        return try store.updateFinding(id, rectifyBy: due, actor: actor)
+    }
+
+    /// Closes a finding: its rectification is done (Art. 16).
+    public func closeFinding(_ id: Int64, on date: CivilDate?) throws -> Finding {
+        guard let finding = try store.finding(id) else { throw Refusal("no finding \(id)") }
+        let day = date ?? today
+        if let refusal = StepDating.refusal("closing", on: day, after: (step: "found", date: finding.foundOn), today: today) {
+            throw Refusal("finding \(id): \(refusal)")
+        }
+        return try store.updateFinding(id, closedOn: day, actor: actor)
+    }
+
+    public func findings(round: String?, openAt day: CivilDate?) throws(StoreError) -> [Finding] {
+        try store.findings(round: round, openAt: day)
+    }
+
+    /// The open findings with a rectification date, as deadlines (Art. 16) at the end of `day`.
+    func findingDeadlines(asOf day: CivilDate, calendar: WorkingDayCalendar) throws -> [DeadlineView] {
+        var plans: [String: Plan] = [:]
+        return try store.findings(openAt: day).compactMap { finding -> DeadlineView? in
+            guard let due = finding.rectifyBy, let id = finding.id else { return nil }
+            if plans[finding.round] == nil { plans[finding.round] = try store.roundWithPlan(finding.round)?.plan }
+            guard let plan = plans[finding.round] else { return nil }
+            let deadline = Deadline(rule: .rectification, institution: finding.institution, from: finding.foundOn, due: due, doneOn: finding.closedOn,
+                                    provisional: false, reasons: [])
+            let status = Deadlines.status(of: deadline, on: day, dueSoonWithin: dueSoonWorkdays, calendar: calendar)
+            let workdays: Int = if case let .overdue(workdays) = status { workdays } else { 0 }
+            return DeadlineView(round: finding.round, inspection: "\(finding.round)/\(finding.institution)", institution: finding.institution,
+                                article: 16, step: "rectification", due: due, status: status.name, doneOn: nil, overdueWorkdays: workdays,
+                                provisional: false, reasons: ["finding \(id): \(finding.text)"], jurisdiction: plan.jurisdiction,
+                                category: plan.category.rawValue)
         }
     }
 }

@@ -197,3 +197,75 @@ func printDeadlines(_ rows: [DeadlineView], asOf day: CivilDate, json: Bool) thr
     print("as of the end of \(day) (Asia/Shanghai): \(rows.count) deadline\(rows.count == 1 ? "" : "s")")
     for row in rows { print("  " + deadlineLine(row)) }
 }
+
+extension FindingReferral: ExpressibleByArgument {}
+
+/// `spotcheck finding …`: problems found, followed until rectified (Art. 16).
+struct FindingCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "finding", abstract: "Problems found in inspections, followed until their rectification is closed (Art. 16).",
+        subcommands: [Add.self, Rectify.self, Close.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record a problem found in an inspection; prints its number.")
+        @Argument(help: "ROUND/INSTITUTION or the inspection's number.") var inspection: String
+        @Option(help: "What was found.") var text: String
+        @Option(help: "Handed over: judicial (suspected crime) or department.") var referral: FindingReferral?
+        @Option(help: "The day it was found (default today).") var on: CivilDate?
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                let finding = try await Settings.load(global).supervisor().addFinding(inspection, text: text, referral: referral, on: on)
+                print("finding \(finding.id ?? 0): \(finding.round)/\(finding.institution): \(finding.text)")
+            }
+        }
+    }
+
+    struct Rectify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set the date by which the finding is to be rectified; an open finding is overdue after it.")
+        @Argument(help: "The finding's number.") var finding: Int64
+        @Option(help: "yyyy-MM-dd.") var due: CivilDate
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                let updated = try await Settings.load(global).supervisor().rectifyFinding(finding, due: due)
+                print("finding \(finding): to be rectified by \(updated.rectifyBy.map(\.description) ?? "")")
+            }
+        }
+    }
+
+    struct Close: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The rectification is done.")
+        @Argument(help: "The finding's number.") var finding: Int64
+        @Option(help: "The day (default today).") var on: CivilDate?
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                let closed = try await Settings.load(global).supervisor().closeFinding(finding, on: on)
+                print("finding \(finding): closed on \(closed.closedOn.map(\.description) ?? "")")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Findings: of a round, or those open at the end of a day.")
+        @Option(help: "Only this round's.") var round: String?
+        @Option(help: "Only those open at the end of this day.") var openAt: CivilDate?
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Print one JSON document.") var json = false
+
+        func run() async throws {
+            try await runReportingErrors {
+                let findings = try await Settings.load(global).supervisor().findings(round: round, openAt: openAt)
+                if json { return try printJSON(["findings": findings]) }
+                for finding in findings {
+                    let state = finding.closedOn.map { "closed \($0)" } ?? finding.rectifyBy.map { "rectify by \($0)" } ?? "open"
+                    print("\(pad(String(finding.id ?? 0), 6))\(pad("\(finding.round)/\(finding.institution)", 50))\(pad(state, 22))\(finding.text)")
+                }
+            }
+        }
+    }
+}

@@ -226,4 +226,33 @@ struct ProcedureCommandTests {
         #expect(after?["due"] as? String == "2027-01-05")
         #expect(after?["provisional"] as? Bool == false)
     }
+
+    @Test("a finding past its rectification date is overdue (Art. 16) until it is closed")
+    func findingOverdue() throws {
+        let drawn = try Self.drawn(at: "2026-09-21T10:00:00+08:00")
+        let now = "2026-10-30T10:00:00+08:00"
+        let inspection = "\(drawn.round)/\(drawn.inspections[0])"
+        let added = try drawn.run(["finding", "add", inspection, "--text", "未按规定建立执业档案", "--referral", "department", "--on", "2026-09-25"], at: now)
+        #expect(added.status == 0, "\(added.stderr)")
+        let number = try #require(added.stdout.split(separator: ":").first?.split(separator: " ").last.map(String.init))
+        #expect(try drawn.run(["finding", "rectify", number, "--due", "2026-09-20"], at: now).status == 65, "before it was found")
+        #expect(try drawn.run(["finding", "rectify", number, "--due", "2026-10-16"], at: now).status == 0)
+        func rectification(_ day: String) throws -> [String: Any]? {
+            try drawn.deadlines(asOf: day, at: now, ["--article", "16"]).first { $0["step"] as? String == "rectification" }
+        }
+        #expect(try rectification("2026-10-16")?["status"] as? String == "due-soon")
+        let late = try rectification("2026-10-20")
+        #expect(late?["status"] as? String == "overdue")
+        #expect(late?["article"] as? Int == 16)
+        #expect(late?["overdue_workdays"] as? Int == 2)
+        #expect(late?["inspection"] as? String == inspection)
+        let overdue = try drawn.run(["overdue", "--as-of", "2026-10-20", "--json"], at: now).json()["deadlines"] as? [[String: Any]] ?? []
+        #expect(overdue.contains { $0["step"] as? String == "rectification" })
+        #expect(try drawn.run(["finding", "close", number, "--on", "2026-10-21"], at: now).status == 0)
+        #expect(try rectification("2026-10-22") == nil, "closed")
+        #expect(try rectification("2026-10-20")?["status"] as? String == "overdue", "as of a day before it was closed")
+        #expect(try drawn.run(["finding", "close", number, "--on", "2026-10-22"], at: now).status == 65, "closed once")
+        let audit = try drawn.run(["audit", "show", "--subject", "finding/", "--json"], at: now).json()["entries"] as? [[String: Any]] ?? []
+        #expect(audit.compactMap { $0["action"] as? String } == ["finding.add", "finding.rectify", "finding.close"])
+    }
 }

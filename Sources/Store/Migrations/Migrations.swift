@@ -253,6 +253,24 @@ enum Migrations {
             try db.create(index: "deadline_open_by_due", on: "deadline", columns: ["due"], condition: Column("done_on") == nil)
             try db.create(index: "deadline_by_due", on: "deadline", columns: ["due"])
         }
+        migrator.registerMigration("v6-findings") { db in
+            // Problems found in an inspection (Art. 16), followed until their rectification closes.
+            try db.create(table: "finding") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("round", .text).notNull()
+                t.column("institution", .text).notNull()
+                t.column("text", .text).notNull()
+                t.column("referral", .text)
+                t.column("found_on", .text).notNull()
+                t.column("rectify_by", .text)
+                t.column("closed_on", .text)
+                t.column("actor", .text).notNull()
+                t.column("audit_seq", .integer).notNull().references("audit_log", column: "seq")
+                t.foreignKey(["round", "institution"], references: "inspection")
+            }
+            try db.create(index: "finding_open_by_due", on: "finding", columns: ["rectify_by"], condition: Column("closed_on") == nil)
+            try db.create(index: "finding_by_inspection", on: "finding", columns: ["round", "institution"])
+        }
         return migrator
     }
 }

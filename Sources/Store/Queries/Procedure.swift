@@ -222,3 +222,68 @@ extension SpotCheckStore {
         try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT round FROM deadline WHERE done_on IS NULL ORDER BY round") }
     }
 }
+
+private struct FindingDetails: Encodable {
+    var finding: Int64
+    var round: String
+    var institution: String
+    var text: String?
+    var referral: String?
+    var on: String?
+    var rectifyBy: String?
+    enum CodingKeys: String, CodingKey { case finding, round, institution, text, referral, on, rectifyBy = "rectify_by" }
+}
+
+extension SpotCheckStore {
+    /// Keeps a new finding of an inspection (Art. 16) with its audit entry.
+    public func addFinding(_ finding: Finding, actor: String) throws(StoreError) -> Finding {
+        try write { db in
+            let round = try Self.existingRound(db, finding.round)
+            guard round.state >= .drawn else { throw StoreError.refused("round \(round.id) has not been drawn") }
+            let id = (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM finding") ?? 0) + 1
+            let audit = try AuditLog.append(db, at: now(), actor: actor, action: .findingAdd, subject: "finding/\(id)",
+                                            details: FindingDetails(finding: id, round: finding.round, institution: finding.institution, text: finding.text,
+                                                                    referral: finding.referral?.rawValue, on: finding.foundOn.description))
+            var row = finding
+            row.id = id
+            row.actor = actor
+            row.auditSeq = audit.seq
+            try row.insert(db)
+            return row
+        }
+    }
+
+    /// Sets a finding's rectification date, or closes it: the finding as it now stands, with an
+    /// audit entry naming the change.
+    public func updateFinding(_ id: Int64, rectifyBy: CivilDate? = nil, closedOn: CivilDate? = nil, actor: String) throws(StoreError) -> Finding {
+        try write { db in
+            guard var finding = try Finding.find(db, key: id) else { throw StoreError.refused("no finding \(id)") }
+            if let closed = finding.closedOn { throw StoreError.refused("finding \(id) was closed on \(closed)") }
+            let action: AuditAction = closedOn == nil ? .findingRectify : .findingClose
+            try AuditLog.append(db, at: now(), actor: actor, action: action, subject: "finding/\(id)",
+                                details: FindingDetails(finding: id, round: finding.round, institution: finding.institution,
+                                                        on: closedOn?.description, rectifyBy: rectifyBy?.description))
+            if let rectifyBy { finding.rectifyBy = rectifyBy }
+            if let closedOn { finding.closedOn = closedOn }
+            try finding.update(db)
+            return finding
+        }
+    }
+
+    public func finding(_ id: Int64) throws(StoreError) -> Finding? {
+        try read { db in try Finding.find(db, key: id) }
+    }
+
+    /// Findings, oldest first: of a round, or those open at the end of a day (found by then, not closed by then).
+    public func findings(round: String? = nil, openAt day: CivilDate? = nil) throws(StoreError) -> [Finding] {
+        try read { db in
+            var request = Finding.request().order(Column("id"))
+            if let round { request = request.filter(Column("round") == round) }
+            if let day {
+                request = request.filter(Column("found_on") <= day.description)
+                    .filter(Column("closed_on") == nil || Column("closed_on") > day.description)
+            }
+            return try Finding.all(db, request)
+        }
+    }
+}

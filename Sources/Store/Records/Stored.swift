@@ -45,3 +45,4 @@ extension StoredValue {
 extension InspectionResult: StoredValue { static let table = "inspection_result" }
 extension Feedback: StoredValue { static let table = "inspection_feedback" }
 extension DeadlineRecord: StoredValue { static let table = "deadline" }
+extension Finding: StoredValue { static let table = "finding" }
