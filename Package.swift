@@ -55,7 +55,7 @@ let package = Package(
         // Pure: the values the database keeps (plans, rounds, versions, audit entries), without GRDB.
         .target(name: "Records", dependencies: ["Rosters", "Regulation", "WorkingDays", "Draw"], swiftSettings: strict),
         // Pure: values → published files (CSV, HTML).
-        .target(name: "Publication", dependencies: ["Rosters"], swiftSettings: strict),
+        .target(name: "Publication", dependencies: ["Rosters", "Regulation", "WorkingDays"], swiftSettings: strict),
         // Pure: a synthetic Ningxia deployment for tests, benchmarks and the demo database.
         .target(name: "DemoData", dependencies: ["Rosters"], swiftSettings: strict),
         // Pure: the reference data that ships (calendar notices, GB/T 2260), compiled in.

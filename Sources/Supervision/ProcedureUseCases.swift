@@ -1,4 +1,5 @@
 public import Foundation
+import Publication
 public import Records
 public import Regulation
 public import Rosters
@@ -316,5 +317,32 @@ extension Supervisor {
                                 provisional: false, reasons: ["finding \(id): \(finding.text)"], jurisdiction: plan.jurisdiction,
                                 category: plan.category.rawValue)
         }
+    }
+}
+
+extension Supervisor {
+    /// Attachment 2, the 抽查记录表, filled in for an inspection: the institution as on the roster
+    /// the round was drawn from, its team by name, every item of the checklist in force on the
+    /// inspection day with its result, and its findings. One HTML page.
+    public func inspectionForm(_ reference: String) throws -> (file: String, html: String) {
+        let inspection = try inspection(reference)
+        let procedure = try procedure(inspection.round)
+        let results = procedure.results(of: inspection.institution)
+        let day = results.values.map(\.on).max()
+        let versions = procedure.round.rosterVersions
+        let institutions = try store.institutions(at: versions?.institutions.map(RosterPoint.version) ?? .current).entries
+        guard let institution = institutions.first(where: { $0.id == inspection.institution }) else {
+            throw Refusal("\(inspection.institution) is not on the roster round \(inspection.round) was drawn from")
+        }
+        let inspectors = try store.inspectors(at: versions?.inspectors.map(RosterPoint.version) ?? .current).entries
+        let names = Dictionary(inspectors.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let items = try checklist(category: procedure.plan.category, at: day.map(RosterAsOf.endOf) ?? .current).entries
+        let form = InspectionForm(
+            round: inspection.round, number: try store.inspectionNumbers(round: inspection.round)[inspection.institution],
+            institution: institution, jurisdictionName: try jurisdictionTree().displayName(institution.jurisdiction),
+            team: inspection.team.map { InspectionForm.Member(id: $0, name: names[$0] ?? $0) }, date: day,
+            lines: items.map { InspectionForm.Line(item: $0, result: results[$0.code]?.result, note: results[$0.code]?.note) },
+            findings: try store.findings(round: inspection.round).filter { $0.institution == inspection.institution }.map(\.text))
+        return ("\(inspection.institution).html", form.html())
     }
 }

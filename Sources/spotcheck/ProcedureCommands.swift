@@ -94,7 +94,7 @@ struct InspectionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspection", abstract: "An inspection: its checklist results (Art. 9) and the feedback (Art. 14).",
         discussion: "INSPECTION is ROUND/INSTITUTION or the number round show prints.",
-        subcommands: [Record.self, FeedbackStep.self])
+        subcommands: [Record.self, FeedbackStep.self, Form.self])
 
     struct Record: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record checklist results: --item CODE=pass|fail|n/a[:note], repeatable.")
@@ -108,6 +108,26 @@ struct InspectionCommand: AsyncParsableCommand {
                 let missing = try await Settings.load(global).supervisor().recordInspection(inspection, on: on, items: items)
                 print("\(inspection): \(items.count) result\(items.count == 1 ? "" : "s") recorded")
                 if !missing.isEmpty { print("  still missing (Art. 9): \(missing.joined(separator: ", "))") }
+            }
+        }
+    }
+
+    struct Form: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the regulation's Attachment 2, the 抽查记录表, filled in: a page to print and carry.")
+        @Argument(help: "ROUND/INSTITUTION or the inspection's number.") var inspection: String
+        @Option(help: "The HTML file to write.") var out: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                let form = try await Settings.load(global).supervisor().inspectionForm(inspection)
+                do {
+                    let url = URL(fileURLWithPath: out)
+                    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try Data(form.html.utf8).write(to: url)
+                } catch { throw CLIError.io("cannot write \(out): \(error.localizedDescription)") }
+                print("wrote \(out)")
             }
         }
     }

@@ -255,4 +255,28 @@ struct ProcedureCommandTests {
         let audit = try drawn.run(["audit", "show", "--subject", "finding/", "--json"], at: now).json()["entries"] as? [[String: Any]] ?? []
         #expect(audit.compactMap { $0["action"] as? String } == ["finding.add", "finding.rectify", "finding.close"])
     }
+
+    @Test("the record form (Attachment 2) lists every checklist item with its result, the team by name, the findings and blanks for signatures")
+    func recordForm() throws {
+        let drawn = try Self.drawn(at: "2026-09-21T10:00:00+08:00")
+        let now = "2026-09-30T10:00:00+08:00"
+        let inspection = "\(drawn.round)/\(drawn.inspections[0])"
+        let items = ["--item", "\(drawn.items[0])=fail:未建立档案"] + drawn.items.dropFirst().flatMap { ["--item", "\($0)=pass"] }
+        #expect(try drawn.run(["inspection", "record", inspection, "--on", "2026-09-25"] + items, at: now).status == 0)
+        #expect(try drawn.run(["finding", "add", inspection, "--text", "执业档案<缺失>", "--on", "2026-09-25"], at: now).status == 0)
+        let out = drawn.cli.directory.appendingPathComponent("forms/form.html").path
+        let written = try drawn.run(["inspection", "form", inspection, "--out", out], at: now)
+        #expect(written.status == 0, "\(written.stderr)")
+        let html = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(html.contains("宁夏法律服务机构“双随机一公开”抽查记录表"))
+        #expect(html.contains(drawn.inspections[0]))
+        for code in drawn.items { #expect(html.contains(">\(code)<"), "\(code)") }
+        #expect(html.components(separatedBy: "☑").count - 1 == drawn.items.count, "one result ticked per item")
+        #expect(html.contains("☑</span>不合格") && html.contains("未建立档案"))
+        #expect(html.contains("执业档案&lt;缺失&gt;"), "findings escaped")
+        #expect(html.contains("检查人员签字") && html.contains("2026-09-25"))
+        let shown = try drawn.run(["round", "show", drawn.round, "--json"], at: now).json()
+        let number = try #require((shown["inspection_numbers"] as? [String: Int])?[drawn.inspections[0]])
+        #expect(try drawn.run(["inspection", "form", String(number), "--out", out], at: now).status == 0, "by its short number")
+    }
 }
