@@ -346,3 +346,62 @@ extension Supervisor {
         return ("\(inspection.institution).html", form.html())
     }
 }
+
+/// One published result in an institution's record (Art. 15: the feed of its social-credit record).
+public struct InstitutionHistoryEntry: Sendable, Hashable, Encodable {
+    public var round: String
+    public var category: String
+    public var publishedOn: CivilDate
+    public var conclusion: String
+    public var failed: [String]
+    public var findings: [String]
+    enum CodingKeys: String, CodingKey { case round, category, publishedOn = "published_on", conclusion, failed, findings }
+}
+
+extension Supervisor {
+    /// The results of a round as published (Art. 15), from what was recorded.
+    func results(_ procedure: ProcedureRecord, publishedOn: CivilDate) throws -> ResultsPublication {
+        let versions = procedure.round.rosterVersions
+        let names = Dictionary(try store.institutions(at: versions?.institutions.map(RosterPoint.version) ?? .current).entries.map { ($0.id, $0) },
+                               uniquingKeysWith: { first, _ in first })
+        let items = Dictionary(try checklist(category: procedure.plan.category, at: .current).entries.map { ($0.code, $0.name) },
+                               uniquingKeysWith: { first, _ in first })
+        let tree = try jurisdictionTree()
+        let findings = try store.findings(round: procedure.round.id)
+        let handling = procedure.steps.last { $0.step == .reported }?.detail
+            .replacingOccurrences(of: "report: ", with: "").replacingOccurrences(of: "report completed", with: "") ?? ""
+        let entries = procedure.inspections.map { inspection in
+            let results = procedure.results(of: inspection.institution)
+            let failed = results.values.filter { $0.result == .fail }.sorted { $0.code < $1.code }
+                .map { "\(items[$0.code] ?? $0.code)\($0.note.map { "（\($0)）" } ?? "")" }
+            let institution = names[inspection.institution]
+            return ResultsPublication.Entry(
+                institution: inspection.institution, name: institution?.name ?? inspection.institution,
+                jurisdiction: institution.map { tree.displayName($0.jurisdiction) } ?? "", failed: failed,
+                findings: findings.filter { $0.institution == inspection.institution }.map(\.text))
+        }
+        return ResultsPublication(round: procedure.round.id, category: procedure.plan.category,
+                                  jurisdictionName: tree.byCode[procedure.plan.jurisdiction]?.name ?? procedure.plan.jurisdiction,
+                                  ended: procedure.date(of: .ended), publishedOn: publishedOn, handling: handling, entries: entries)
+    }
+
+    /// The files a published round shows the public (Art. 15): `results.html` and `results.csv`.
+    public func publishedResults(round id: String) throws -> [(name: String, contents: String)] {
+        let procedure = try procedure(id)
+        guard let published = procedure.date(of: .published) else { throw Refusal("round \(id) has not been published") }
+        return try results(procedure, publishedOn: published).files()
+    }
+
+    /// Every published result of an institution, oldest first (Art. 15).
+    public func institutionHistory(_ id: String) throws -> [InstitutionHistoryEntry] {
+        var history: [InstitutionHistoryEntry] = []
+        for round in try store.rounds() where round.state >= .published {
+            let procedure = try procedure(round.id)
+            guard procedure.inspections.contains(where: { $0.institution == id }), let published = procedure.date(of: .published) else { continue }
+            guard let entry = try results(procedure, publishedOn: published).entries.first(where: { $0.institution == id }) else { continue }
+            history.append(InstitutionHistoryEntry(round: round.id, category: procedure.plan.category.rawValue, publishedOn: published,
+                                                   conclusion: entry.conclusion, failed: entry.failed, findings: entry.findings))
+        }
+        return history.sorted { $0.publishedOn < $1.publishedOn }
+    }
+}

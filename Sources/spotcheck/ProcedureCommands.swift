@@ -74,10 +74,22 @@ extension RoundCommand {
         static let step = RoundState.published
         @Argument(help: "The round id.") var round: String
         @Option(name: .customLong("where"), help: "platform (the supervision platform) or portal.") var place: Place
+        @Option(help: "Where to write results.html and results.csv (default rounds/ROUND).") var out: String?
         @OptionGroup var options: StepOptions
         var detail: String { "published on the \(place.rawValue)" }
 
         enum Place: String, ExpressibleByArgument { case platform, portal }
+
+        /// Records the step, then writes what it publishes (Art. 15).
+        func run() async throws {
+            try await runReportingErrors {
+                let supervisor = try await Settings.load(options.global).supervisor()
+                _ = try supervisor.recordStep(round, Self.step, on: options.on, detail: detail, correction: options.correction)
+                print("\(round): published on \(options.on ?? supervisor.today) (\(place.rawValue))")
+                let files = try supervisor.publishedResults(round: round)
+                try writeFiles(files.map { ($0.name, Data($0.contents.utf8)) }, to: out ?? "rounds/\(round)")
+            }
+        }
     }
 
     struct File: RoundStepCommand {

@@ -149,7 +149,28 @@ func versionLine(_ kind: RosterKind, _ version: RosterVersion?) -> String {
 
 /// `spotcheck institutions list`.
 struct InstitutionsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "institutions", abstract: "The institution roster (监管对象名录库).", subcommands: [List.self])
+    static let configuration = CommandConfiguration(commandName: "institutions", abstract: "The institution roster (监管对象名录库).", subcommands: [List.self, History.self])
+
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "An institution's published spot-check results (Art. 15), the feed of its social-credit record.")
+        @Argument(help: "The unified social credit code.") var id: String
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Print one JSON document.") var json = false
+
+        func run() async throws {
+            try await runReportingErrors {
+                let history = try await Settings.load(global).supervisor().institutionHistory(id)
+                if json {
+                    struct Output: Encodable { var institution: String; var results: [InstitutionHistoryEntry] }
+                    return try printJSON(Output(institution: id, results: history))
+                }
+                if history.isEmpty { print("\(id): no published result") }
+                for entry in history {
+                    print("\(entry.publishedOn)  \(pad(entry.round, 32))\(pad(entry.conclusion, 8))\((entry.failed + entry.findings).joined(separator: "；"))")
+                }
+            }
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List institutions, filtered.")

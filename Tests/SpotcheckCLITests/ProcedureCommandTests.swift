@@ -101,7 +101,19 @@ struct ProcedureCommandTests {
         #expect(try drawn.run(["inspection", "feedback", first, "--on", "2026-10-19", "--method", "direct"], at: now).status == 0)
         #expect(try drawn.deadlines(asOf: "2026-10-19", at: now).first { $0["inspection"] as? String == first } == nil, "done")
         #expect(try drawn.run(["round", "review", drawn.round, "--leader", "李组长", "--in-charge", "王局长", "--on", "2026-10-19"], at: now).status == 0)
-        #expect(try drawn.run(["round", "publish", drawn.round, "--on", "2026-10-20", "--where", "portal"], at: now).status == 0)
+        let out = drawn.cli.directory.appendingPathComponent("published").path
+        let published = try drawn.run(["round", "publish", drawn.round, "--on", "2026-10-20", "--where", "portal", "--out", out], at: now)
+        #expect(published.status == 0, "\(published.stderr)")
+        let csv = try String(contentsOfFile: "\(out)/results.csv", encoding: .utf8)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: "\(out)/results.csv")).prefix(3) == Data([0xEF, 0xBB, 0xBF]), "a BOM, for Excel")
+        #expect(csv.contains("统一社会信用代码,机构名称"))
+        #expect(csv.split(separator: "\r\n", omittingEmptySubsequences: true).count == drawn.inspections.count + 1)
+        let page = try String(contentsOfFile: "\(out)/results.html", encoding: .utf8)
+        #expect(page.contains("抽查结果公示") && drawn.inspections.allSatisfy { page.contains($0) })
+        let history = try drawn.run(["institutions", "history", drawn.inspections[0], "--json"], at: now).json()["results"] as? [[String: Any]] ?? []
+        #expect(history.count == 1)
+        #expect(history.first?["round"] as? String == drawn.round && history.first?["published_on"] as? String == "2026-10-20")
+        #expect(history.first?["conclusion"] as? String == "合格")
         #expect(try drawn.deadlines(asOf: "2026-10-20", at: now).first { $0["step"] as? String == "publication" } == nil, "published on its due day")
         #expect(try drawn.run(["round", "file", drawn.round, "--on", "2026-10-20"], at: now).status == 0)
         let audit = try drawn.run(["audit", "show", "--round", drawn.round, "--json"], at: now).json()["entries"] as? [[String: Any]] ?? []
