@@ -182,7 +182,18 @@ extension Supervisor {
         let substitutionsJSON = JSONValue.array(substitutions.map {
             .object([("inspector", .string($0.inspector)), ("institution", .string($0.institution)), ("reason", .string($0.reason))])
         }).serialized()
-        let page = DrawPage(round: id, manifestSHA256: sha256Hex(replay.manifest), result: result).html()
+        let versions = round.rosterVersions
+        let institutions = Dictionary(try store.institutions(at: versions?.institutions.map(RosterPoint.version) ?? .current).entries.map { ($0.id, $0) },
+                                      uniquingKeysWith: { first, _ in first })
+        let inspectors = Dictionary(try store.inspectors(at: versions?.inspectors.map(RosterPoint.version) ?? .current).entries.map { ($0.id, $0.name) },
+                                    uniquingKeysWith: { first, _ in first })
+        let tree = try jurisdictionTree()
+        let teams = replay.outcome.currentTeams.map { team in
+            DrawPage.Team(institution: team.institution, institutionName: institutions[team.institution]?.name ?? team.institution,
+                          jurisdiction: institutions[team.institution].map { tree.displayName($0.jurisdiction) } ?? "",
+                          members: team.inspectors.map { "\(inspectors[$0] ?? $0)（\($0)）" })
+        }
+        let page = DrawPage(round: id, manifestSHA256: sha256Hex(replay.manifest), result: result, teams: teams).html()
         return PublishedDraw(files: [
             ("manifest.json", replay.manifest), ("values.json", Data(replay.values.utf8)), ("result.json", Data(result.utf8)),
             ("substitutions.json", Data(substitutionsJSON.utf8)), ("index.html", Data(page.utf8)),

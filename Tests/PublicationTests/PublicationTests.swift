@@ -133,4 +133,16 @@ struct DrawPublicationTests {
         #expect(html.contains("R&lt;1&gt;"))
         #expect(html.contains("&lt;b&gt;"))
     }
+
+    @Test("the draw page is Chinese first and lists the drawn institutions and teams by name, escaped")
+    func pageTable() {
+        let html = DrawPage(round: "R1", manifestSHA256: "abc", result: "{}", teams: [
+            .init(institution: "31640205E78825856H", institutionName: "宁夏<某>律师事务所", jurisdiction: "银川市兴庆区 (640104)",
+                  members: ["张三（SF1）", "李四（SF2）"]),
+        ]).html()
+        #expect(html.contains("抽中的机构及检查组（共 1 家）"))
+        #expect(html.contains("宁夏&lt;某&gt;律师事务所") && html.contains("张三（SF1）、李四（SF2）"))
+        let chinese = html.range(of: "如何核验")?.lowerBound, english = html.range(of: "In English")?.lowerBound
+        #expect(chinese != nil && english != nil && chinese! < english!, "Chinese first, English after")
+    }
 }

@@ -119,6 +119,15 @@ struct RoundCommandTests {
         }
         let published = try String(contentsOfFile: "\(out)/result.json", encoding: .utf8)
         #expect(published.contains("\"reason\": \"因病住院\""))
+        // The page names the drawn institutions and their teams, substitutions applied, by name.
+        let page = try String(contentsOfFile: "\(out)/index.html", encoding: .utf8)
+        let names = try cli.run(["institutions", "list", "--json"]).json()["institutions"] as? [[String: Any]] ?? []
+        let name = try #require(names.first { $0["id"] as? String == institution }?["name"] as? String)
+        #expect(page.contains(name) && page.contains(institution))
+        let replacement = try #require(substitute.stdout.components(separatedBy: "replacement: ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
+        let row = try #require(page.components(separatedBy: "<tr>").first { $0.contains(institution) })
+        #expect(row.contains("（\(replacement)）") && !row.contains("（\(leaving)）"), "the team with the substitution applied")
+        #expect(page.contains("抽中的机构及检查组"))
         let verify = try cli.run(["draw", "verify", "--manifest", "\(out)/manifest.json", "\(out)/result.json"])
         #expect(verify.status == 0)
         #expect(verify.stdout.hasPrefix("OK"))
