@@ -84,7 +84,7 @@ let package = Package(
             name: "Supervision",
             dependencies: [
                 "Store", "Import", "Records", "Regulation", "Draw", "Rosters", "WorkingDays", "ReferenceData",
-                "Fingerprint", "Publication",
+                "Fingerprint", "Publication", "DemoData",
             ],
             swiftSettings: strict),
         // The command line for officials and ops: parse, call Supervision, print.

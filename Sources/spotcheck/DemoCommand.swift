@@ -1,13 +1,11 @@
 import ArgumentParser
-import DemoData
 import Foundation
-import Import
-import Publication
-import Rosters
+import Supervision
+import WorkingDays
 
-/// `spotcheck demo generate`: a synthetic Ningxia deployment as the four import files.
+/// `spotcheck demo generate|load`: a synthetic Ningxia deployment.
 struct DemoCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Synthetic data for trying SpotCheck.", subcommands: [Generate.self])
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Synthetic data for trying SpotCheck.", subcommands: [Generate.self, Load.self])
 
     struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -23,35 +21,30 @@ struct DemoCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingErrors {
-                let demo = DemoDeployment(seed: seed, institutionCount: institutions)
-                let files: [(String, String, String.Encoding)] = [
-                    ("institutions.csv", CSVWriter.document(
-                        header: ["统一社会信用代码", "机构名称", "业务类别", "辖区", "风险等级", "风险原因", "状态"],
-                        rows: demo.institutions.map { [$0.id, $0.name, $0.category.chineseName, $0.jurisdiction, $0.risk.chineseName, $0.riskReason ?? "", $0.status.chineseName] }),
-                     TextEncoding.foundationGB18030),
-                    ("inspectors.csv", "\u{FEFF}" + CSVWriter.document(
-                        header: ["执法证号", "姓名", "辖区", "业务类别", "状态"],
-                        rows: demo.inspectors.map { [$0.id, $0.name, $0.jurisdiction, $0.categories.map(\.chineseName).joined(separator: "、"), $0.status.chineseName] }),
-                     .utf8),
-                    ("checklist.csv", "\u{FEFF}" + CSVWriter.document(
-                        header: ["业务类别", "事项编码", "事项名称", "抽查依据", "抽查主体", "抽查内容", "抽查方式"],
-                        rows: demo.checklist.map { [$0.category.chineseName, $0.code, $0.name, $0.basis, $0.subject, $0.content, $0.method] }),
-                     .utf8),
-                    ("conflicts.csv", "\u{FEFF}" + CSVWriter.document(
-                        header: ["执法证号", "统一社会信用代码", "原因"],
-                        rows: demo.conflicts.map { [$0.inspector, $0.institution, $0.reason] }),
-                     .utf8),
-                ]
-                do {
-                    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-                    for (name, text, encoding) in files {
-                        guard let data = text.data(using: encoding) else { throw CLIError.io("cannot encode \(name)") }
-                        try data.write(to: URL(fileURLWithPath: out).appendingPathComponent(name))
-                    }
-                } catch let error as CLIError { throw error } catch {
-                    throw CLIError.io("cannot write to \(out): \(error.localizedDescription)")
-                }
-                print("wrote \(out)/: \(demo.institutions.count) institutions, \(demo.inspectors.count) inspectors, \(demo.checklist.count) checklist items, \(demo.conflicts.count) recusal pairs")
+                try writeFiles(Supervisor.demoFiles(seed: seed, institutions: institutions), to: out)
+            }
+        }
+    }
+
+    struct Load: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fill the database with a whole synthetic deployment: rosters, a plan per category, rounds in every step of Art. 10.",
+            discussion: "As of the day given (default today), some deadlines are met, some due soon and some overdue, and findings are open and closed; every query shows something real.")
+        @Option(help: "The day the deployment is seen from (yyyy-MM-dd).") var asOf: CivilDate?
+        @Option(help: "About how many institutions.") var institutions = 600
+        @Option(help: "The random seed.") var seed: UInt64 = 2026
+        @OptionGroup var global: GlobalOptions
+
+        func validate() throws {
+            guard (200...200_000).contains(institutions) else { throw ValidationError("--institutions must be between 200 and 200000") }
+        }
+
+        func run() async throws {
+            try await runReportingErrors {
+                let supervisor = try await Settings.load(global).supervisor()
+                let day = asOf ?? supervisor.today
+                let summary = try supervisor.loadDemo(asOf: day, institutions: institutions, seed: seed)
+                print("demo deployment as of \(day): \(summary.institutions) institutions, \(summary.plans) plans, \(summary.rounds) rounds, \(summary.findings) findings")
             }
         }
     }

@@ -291,4 +291,21 @@ struct ProcedureCommandTests {
         let number = try #require((shown["inspection_numbers"] as? [String: Int])?[drawn.inspections[0]])
         #expect(try drawn.run(["inspection", "form", String(number), "--out", out], at: now).status == 0, "by its short number")
     }
+
+    @Test("demo load: a deployment with rounds in every step, deadlines pending, due soon and overdue, findings open and closed")
+    func demoLoad() throws {
+        let cli = SpotcheckProcess()
+        let loaded = try cli.run(["demo", "load", "--as-of", "2026-11-30", "--institutions", "300"])
+        #expect(loaded.status == 0, "\(loaded.stderr)")
+        let rows = try cli.run(["deadlines", "--as-of", "2026-11-30", "--json"]).json()["deadlines"] as? [[String: Any]] ?? []
+        let statuses = Set(rows.compactMap { $0["status"] as? String })
+        #expect(statuses.isSuperset(of: ["pending", "due-soon", "overdue"]), "\(statuses)")
+        #expect(Set(rows.compactMap { $0["article"] as? Int }).isSuperset(of: [13, 14, 15, 16]))
+        let states = (try cli.run(["round", "list", "--json"]).json()["rounds"] as? [[String: Any]] ?? []).compactMap { $0["state"] as? String }
+        #expect(Set(states).isSuperset(of: ["ended", "reported", "reviewed", "published", "filed"]), "\(states)")
+        let findings = try cli.run(["finding", "list", "--json"]).json()["findings"] as? [[String: Any]] ?? []
+        #expect(findings.contains { $0["closed_on"] != nil && !($0["closed_on"] is NSNull) })
+        #expect(findings.contains { $0["closed_on"] == nil || $0["closed_on"] is NSNull })
+        #expect(try cli.run(["audit", "verify"]).status == 0)
+    }
 }
