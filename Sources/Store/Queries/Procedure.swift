@@ -198,17 +198,18 @@ extension SpotCheckStore {
         }
     }
 
-    /// Deadlines open at the end of a day (period started, not done by then), by due date: a range read.
+    /// Deadlines open at the end of a day (period started, not done by then), by due date: two
+    /// range reads, the open ones through their partial index and those done after the day
+    /// through the done_on index, so that the deadlines done long ago are never scanned.
     public func deadlines(_ query: DeadlineQuery) throws(StoreError) -> [DeadlineRecord] {
         try read { db in
-            var sql = "SELECT * FROM deadline WHERE from_date <= ? AND (done_on IS NULL OR done_on > ?)"
-            var arguments: [any DatabaseValueConvertible] = [query.openAt.description, query.openAt.description]
-            if let through = query.dueThrough {
-                sql += " AND due <= ?"
-                arguments.append(through.description)
-            }
-            sql += " ORDER BY due, round, institution"
-            return try Stored<DeadlineRecord>.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(\.value)
+            let day = query.openAt.description
+            let due = query.dueThrough.map { " AND due <= '\($0.description)'" } ?? ""
+            let open = try Stored<DeadlineRecord>.fetchAll(db, sql: "SELECT * FROM deadline WHERE done_on IS NULL AND from_date <= ?\(due)",
+                                                           arguments: [day]).map(\.value)
+            let doneLater = try Stored<DeadlineRecord>.fetchAll(db, sql: "SELECT * FROM deadline WHERE done_on > ? AND from_date <= ?\(due)",
+                                                                arguments: [day, day]).map(\.value)
+            return (open + doneLater).sorted { ($0.due, $0.round, $0.institution ?? "") < ($1.due, $1.round, $1.institution ?? "") }
         }
     }
 
