@@ -110,22 +110,47 @@ public enum Deadlines {
     /// report, or provisionally from the report's due date while there is no report.
     public static func derive(_ dates: ProcedureDates, institutions: [String], calendar: WorkingDayCalendar) -> [Deadline] {
         guard let ended = dates.ended else { return [] }
-        func deadline(_ rule: DeadlineRule, institution: String?, from: CivilDate, doneOn: CivilDate?, standIn: String? = nil) -> Deadline {
-            let due = calendar.add(rule.workingDays, to: from)
-            return Deadline(rule: rule, institution: institution, from: from, due: due.value, doneOn: doneOn,
-                            provisional: due.isProvisional || standIn != nil, reasons: (standIn.map { [$0] } ?? []) + due.reasons)
-        }
-        let report = deadline(.report, institution: nil, from: ended, doneOn: dates.reported)
-        var result = [report, deadline(.publication, institution: nil, from: ended, doneOn: dates.published)]
+        let report = deadline(.report, institution: nil, from: ended, doneOn: dates.reported, calendar: calendar)
+        var result = [report, deadline(.publication, institution: nil, from: ended, doneOn: dates.published, calendar: calendar)]
         for institution in institutions.sorted() {
             if let reported = dates.reported {
-                result.append(deadline(.feedback, institution: institution, from: reported, doneOn: dates.feedback[institution]))
+                result.append(deadline(.feedback, institution: institution, from: reported, doneOn: dates.feedback[institution], calendar: calendar))
             } else {
                 result.append(deadline(.feedback, institution: institution, from: report.due, doneOn: dates.feedback[institution],
-                                       standIn: "no report yet: counted from the report's due date \(report.due)"))
+                                       standIn: standIn(reportDue: report.due), calendar: calendar))
             }
         }
         return result
+    }
+
+    /// The open deadlines of one round derived again with another calendar (a new notice), from
+    /// what they store alone: each period counts from the same step, except that while the report
+    /// is not done (its deadline is among the open ones) feedback counts from the report's new due
+    /// date (Art. 14). Gives what `derive` gives with that calendar; rectification dates are set,
+    /// not counted, and stay.
+    public static func rederive(open: [Deadline], calendar: WorkingDayCalendar) -> [Deadline] {
+        let report = open.first { $0.rule == .report }.map { deadline(.report, institution: nil, from: $0.from, doneOn: nil, calendar: calendar) }
+        return open.map { old in
+            switch old.rule {
+            case .rectification: old
+            case .feedback:
+                if let report {
+                    deadline(.feedback, institution: old.institution, from: report.due, doneOn: nil, standIn: standIn(reportDue: report.due), calendar: calendar)
+                } else {
+                    deadline(.feedback, institution: old.institution, from: old.from, doneOn: nil, calendar: calendar)
+                }
+            case .report, .publication: deadline(old.rule, institution: old.institution, from: old.from, doneOn: nil, calendar: calendar)
+            }
+        }
+    }
+
+    static func standIn(reportDue: CivilDate) -> String { "no report yet: counted from the report's due date \(reportDue)" }
+
+    static func deadline(_ rule: DeadlineRule, institution: String?, from: CivilDate, doneOn: CivilDate?, standIn: String? = nil,
+                         calendar: WorkingDayCalendar) -> Deadline {
+        let due = calendar.add(rule.workingDays, to: from)
+        return Deadline(rule: rule, institution: institution, from: from, due: due.value, doneOn: doneOn,
+                        provisional: due.isProvisional || standIn != nil, reasons: (standIn.map { [$0] } ?? []) + due.reasons)
     }
 
     /// The status at the end of `day`: steps done after `day` count as not done.

@@ -206,7 +206,7 @@ extension Supervisor {
                 toLoad.append((index, file))
             }
         }
-        let rederived = toLoad.isEmpty ? [:] : try rederive(with: calendar(with: toLoad.map(\.file))).byRound
+        let rederived = toLoad.isEmpty ? [] : try rederive(with: calendar(with: toLoad.map(\.file))).changed
         let replacedBuiltIn = Dictionary(builtInByKey.map { ($0.key, BuiltIn.sourceName($0.value.file)) }, uniquingKeysWith: { first, _ in first })
         let outcomes = try store.loadCalendarLayers(toLoad.map(\.file), builtIn: replacedBuiltIn, deadlines: rederived, expectedSeq: seq, actor: actor)
         for ((index, file), outcome) in zip(toLoad, outcomes) {
@@ -222,24 +222,32 @@ extension Supervisor {
         return rows.compactMap { $0 }
     }
 
-    /// Every round with an open deadline, its deadlines derived again with `calendar`, and the
-    /// open deadlines that move.
-    func rederive(with calendar: WorkingDayCalendar) throws -> (byRound: [String: [DeadlineRecord]], moves: [DeadlineMove]) {
-        var byRound: [String: [DeadlineRecord]] = [:]
+    /// Every open deadline derived again with `calendar` from what it stores (one read of the
+    /// open deadlines, not of each round's procedure): those that change, and the moves to show.
+    func rederive(with calendar: WorkingDayCalendar) throws -> (changed: [DeadlineRecord], moves: [DeadlineMove]) {
+        let open = try store.openDeadlines()
+        var changed: [DeadlineRecord] = []
         var moves: [DeadlineMove] = []
-        for round in try store.roundsWithOpenDeadlines() {
-            guard let procedure = try store.procedure(round: round) else { continue }
-            let fresh = deadlineRecords(procedure, calendar: calendar)
-            byRound[round] = fresh
-            let stored = Dictionary(try store.deadlines(round: round).map { ("\($0.rule)/\($0.institution ?? "")", $0) }, uniquingKeysWith: { _, last in last })
-            for new in fresh where new.doneOn == nil {
-                guard let old = stored["\(new.rule)/\(new.institution ?? "")"], old.due != new.due || old.provisional != new.provisional else { continue }
-                moves.append(DeadlineMove(round: round, inspection: new.institution.map { "\(round)/\($0)" }, article: new.article, step: new.rule.rawValue,
-                                          from: old.due, to: new.due, workdays: calendar.workingDays(after: old.due, through: new.due),
+        var start = open.startIndex
+        while start < open.endIndex {
+            let round = open[start].round
+            var end = start
+            while end < open.endIndex, open[end].round == round { end += 1 }
+            let stored = open[start..<end]
+            let fresh = Deadlines.rederive(open: stored.map(\.deadline), calendar: calendar)
+            for (old, new) in zip(stored, fresh) where old.deadline != new {
+                var row = old
+                (row.from, row.due, row.provisional, row.reasons) = (new.from, new.due, new.provisional, new.reasons)
+                changed.append(row)
+                guard old.due != new.due || old.provisional != new.provisional else { continue }
+                moves.append(DeadlineMove(round: round, inspection: new.institution.map { "\(round)/\($0)" }, article: new.rule.article,
+                                          step: new.rule.rawValue, from: old.due, to: new.due,
+                                          workdays: calendar.workingDays(after: old.due, through: new.due),
                                           wasProvisional: old.provisional, provisional: new.provisional, reasons: new.reasons))
             }
+            start = end
         }
-        return (byRound, moves)
+        return (changed, moves)
     }
 
     static func expand(_ paths: [String]) throws(InputError) -> [String] {

@@ -67,6 +67,24 @@ struct DeadlineTests {
         #expect(deadlines.first?.reasons.isEmpty == false)
     }
 
+    @Test("re-deriving the open deadlines from what they store gives what deriving from the steps gives, with a new notice")
+    func rederiveOpen() {
+        // Without the 2030 notice (the old calendar), every deadline is counted over plain weeks.
+        let old = WorkingDayCalendar(region: .national, layers: [])
+        let cases: [ProcedureDates] = [
+            ProcedureDates(ended: Self.date("2030-09-27"), reported: nil, published: nil, feedback: [:]),
+            ProcedureDates(ended: Self.date("2030-09-27"), reported: Self.date("2030-09-30"), published: nil, feedback: ["A": Self.date("2030-10-08")]),
+            ProcedureDates(ended: Self.date("2030-09-20"), reported: Self.date("2030-09-26"), published: Self.date("2030-09-29"), feedback: [:]),
+        ]
+        for dates in cases {
+            let stored = Deadlines.derive(dates, institutions: ["A", "B"], calendar: old).filter { $0.doneOn == nil }
+            let expected = Deadlines.derive(dates, institutions: ["A", "B"], calendar: Self.calendar).filter { $0.doneOn == nil }
+            let rederived = Deadlines.rederive(open: stored, calendar: Self.calendar)
+            #expect(rederived == expected)
+            #expect(rederived != stored, "the holiday week moves them: the test is not vacuous")
+        }
+    }
+
     @Test("Art. 9: an item without a result, or n/a without a note, is missing")
     func coverage() {
         let missing = ChecklistCoverage.missing(items: ["A", "B", "C", "D"], results: [

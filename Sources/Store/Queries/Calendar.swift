@@ -30,13 +30,13 @@ private struct CalendarLoadDetails: Encodable {
 extension SpotCheckStore {
     /// Loads calendar layers in one transaction, one audit entry per layer that changes.
     /// `builtIn` names, per "region/year", the built-in layer a first file replaces (audited).
-    /// `deadlines` are the open rounds' deadlines derived with the new calendar, replaced in the
-    /// same transaction (refused if anything was recorded since `expectedSeq`).
-    public func loadCalendarLayers(_ files: [CalendarLayerFile], builtIn: [String: String] = [:], deadlines: [String: [DeadlineRecord]] = [:],
+    /// `deadlines` are the open deadlines that the new calendar moves, re-derived, written by row
+    /// id in the same transaction (refused if anything was recorded since `expectedSeq`).
+    public func loadCalendarLayers(_ files: [CalendarLayerFile], builtIn: [String: String] = [:], deadlines: [DeadlineRecord] = [],
                                    expectedSeq: Int64? = nil, actor: String) throws(StoreError) -> [CalendarLoadOutcome] {
         try write { db in
             if let expectedSeq { try Self.checkSnapshot(db, expectedSeq) }
-            for (round, rows) in deadlines { try Self.replaceDeadlines(db, round: round, rows) }
+            try Self.updateDeadlines(db, deadlines)
             var outcomes: [CalendarLoadOutcome] = []
             for file in files {
                 let region = file.layer.region.name

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 public import Records
 public import Regulation
@@ -171,18 +172,6 @@ extension SpotCheckStore {
         }
     }
 
-    /// Replaces the stored deadlines of the rounds named, e.g. after a calendar notice moved
-    /// them, with one audit entry naming why.
-    public func replaceDeadlines(_ byRound: [String: [DeadlineRecord]], reason: String, expectedSeq: Int64, actor: String) throws(StoreError) {
-        try write { db in
-            try Self.checkSnapshot(db, expectedSeq)
-            struct Details: Encodable { var reason: String; var rounds: [String] }
-            try AuditLog.append(db, at: now(), actor: actor, action: .deadlinesRederive, subject: "deadlines",
-                                details: Details(reason: reason, rounds: byRound.keys.sorted()))
-            for (round, deadlines) in byRound { try Self.replaceDeadlines(db, round: round, deadlines) }
-        }
-    }
-
     static func replaceDeadlines(_ db: Database, round: String, _ deadlines: [DeadlineRecord]) throws {
         try db.execute(sql: "DELETE FROM deadline WHERE round = ?", arguments: [round])
         for deadline in deadlines where deadline.round == round {
@@ -218,9 +207,25 @@ extension SpotCheckStore {
         try read { db in try DeadlineRecord.all(db, DeadlineRecord.request().filter(Column("round") == round).order(Column("id"))) }
     }
 
-    /// The rounds with a deadline not yet done: those a new calendar notice can move.
-    public func roundsWithOpenDeadlines() throws(StoreError) -> [String] {
-        try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT round FROM deadline WHERE done_on IS NULL ORDER BY round") }
+    /// Every deadline not yet done, by round (in row order within a round): what a new calendar
+    /// notice can move. One read of the partial index on open deadlines.
+    public func openDeadlines() throws(StoreError) -> [DeadlineRecord] {
+        try read { db in
+            try Stored<DeadlineRecord>.fetchAll(db, sql: "SELECT * FROM deadline INDEXED BY deadline_open_by_due WHERE done_on IS NULL")
+                .map(\.value).sorted { ($0.round, $0.id ?? 0) < ($1.round, $1.id ?? 0) }
+        }
+    }
+
+    /// Writes deadlines re-derived in place (their due day, start, provisional state and
+    /// reasons), by row id, inside the caller's transaction.
+    static func updateDeadlines(_ db: Database, _ deadlines: [DeadlineRecord]) throws {
+        let statement = try db.makeStatement(sql: "UPDATE deadline SET from_date = ?, due = ?, provisional = ?, reasons = ? WHERE id = ? AND done_on IS NULL")
+        for deadline in deadlines {
+            guard let id = deadline.id else { throw StoreError.refused("a re-derived deadline without its row id") }
+            let reasons = String(decoding: try JSONEncoder().encode(deadline.reasons), as: UTF8.self)
+            try statement.execute(arguments: [deadline.from.description, deadline.due.description, deadline.provisional, reasons, id])
+            guard db.changesCount == 1 else { throw StoreError.refused("deadline \(id) changed meanwhile; run the command again") }
+        }
     }
 }
 
