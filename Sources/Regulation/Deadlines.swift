@@ -129,18 +129,22 @@ public enum Deadlines {
     /// date (Art. 14). Gives what `derive` gives with that calendar; rectification dates are set,
     /// not counted, and stay.
     public static func rederive(open: [Deadline], calendar: WorkingDayCalendar) -> [Deadline] {
-        let report = open.first { $0.rule == .report }.map { deadline(.report, institution: nil, from: $0.from, doneOn: nil, calendar: calendar) }
-        return open.map { old in
-            switch old.rule {
-            case .rectification: old
-            case .feedback:
-                if let report {
-                    deadline(.feedback, institution: old.institution, from: report.due, doneOn: nil, standIn: standIn(reportDue: report.due), calendar: calendar)
-                } else {
-                    deadline(.feedback, institution: old.institution, from: old.from, doneOn: nil, calendar: calendar)
-                }
-            case .report, .publication: deadline(old.rule, institution: old.institution, from: old.from, doneOn: nil, calendar: calendar)
+        let reportDue = open.first { $0.rule == .report }.map { calendar.add(DeadlineRule.report.workingDays, to: $0.from).value }
+        return open.map { rederive($0, reportDue: reportDue, calendar: calendar) }
+    }
+
+    /// One open deadline derived again; `reportDue` is the round's report due date under
+    /// `calendar` while the report is not done, `nil` once it is.
+    public static func rederive(_ old: Deadline, reportDue: CivilDate?, calendar: WorkingDayCalendar) -> Deadline {
+        switch old.rule {
+        case .rectification: old
+        case .feedback:
+            if let reportDue {
+                deadline(.feedback, institution: old.institution, from: reportDue, doneOn: nil, standIn: standIn(reportDue: reportDue), calendar: calendar)
+            } else {
+                deadline(.feedback, institution: old.institution, from: old.from, doneOn: nil, calendar: calendar)
             }
+        case .report, .publication: deadline(old.rule, institution: old.institution, from: old.from, doneOn: nil, calendar: calendar)
         }
     }
 

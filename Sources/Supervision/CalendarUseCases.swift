@@ -183,7 +183,7 @@ extension Supervisor {
     /// What loading `paths` would move: every open deadline whose due day or provisional state
     /// changes, with the working days it moves by. Nothing is changed.
     public func previewCalendarLoad(paths: [String]) throws -> [DeadlineMove] {
-        try rederive(with: calendar(with: readCalendarFiles(paths))).moves
+        try rederive(with: calendar(with: readCalendarFiles(paths)), moves: true).moves
     }
 
     /// Loads calendar layer files: all or nothing. A file byte-equal to the layer in force (built
@@ -223,30 +223,29 @@ extension Supervisor {
     }
 
     /// Every open deadline derived again with `calendar` from what it stores (one read of the
-    /// open deadlines, not of each round's procedure): those that change, and the moves to show.
-    func rederive(with calendar: WorkingDayCalendar) throws -> (changed: [DeadlineRecord], moves: [DeadlineMove]) {
+    /// open deadlines, not of each round's procedure): those that change and, when asked for
+    /// (`--preview`), the moves to show.
+    func rederive(with calendar: WorkingDayCalendar, moves wantMoves: Bool = false) throws -> (changed: [DeadlineRecord], moves: [DeadlineMove]) {
         let open = try store.openDeadlines()
+        // Art. 14: while a round's report is not done, its feedback counts from the report's due date.
+        var reportDue: [String: CivilDate] = [:]
+        for row in open where row.rule == .report {
+            reportDue[row.round] = Deadlines.rederive(row.deadline, reportDue: nil, calendar: calendar).due
+        }
         var changed: [DeadlineRecord] = []
         var moves: [DeadlineMove] = []
-        var start = open.startIndex
-        while start < open.endIndex {
-            let round = open[start].round
-            var end = start
-            while end < open.endIndex, open[end].round == round { end += 1 }
-            let stored = open[start..<end]
-            let fresh = Deadlines.rederive(open: stored.map(\.deadline), calendar: calendar)
-            for (old, new) in zip(stored, fresh) where old.deadline != new {
-                var row = old
-                (row.from, row.due, row.provisional, row.reasons) = (new.from, new.due, new.provisional, new.reasons)
-                changed.append(row)
-                guard old.due != new.due || old.provisional != new.provisional else { continue }
-                moves.append(DeadlineMove(round: round, inspection: new.institution.map { "\(round)/\($0)" }, article: new.rule.article,
-                                          step: new.rule.rawValue, from: old.due, to: new.due,
-                                          workdays: calendar.workingDays(after: old.due, through: new.due),
-                                          wasProvisional: old.provisional, provisional: new.provisional, reasons: new.reasons))
-            }
-            start = end
+        for old in open {
+            let new = Deadlines.rederive(old.deadline, reportDue: reportDue[old.round], calendar: calendar)
+            guard new != old.deadline else { continue }
+            var row = old
+            (row.from, row.due, row.provisional, row.reasons) = (new.from, new.due, new.provisional, new.reasons)
+            changed.append(row)
+            guard wantMoves, old.due != new.due || old.provisional != new.provisional else { continue }
+            moves.append(DeadlineMove(round: old.round, inspection: new.institution.map { "\(old.round)/\($0)" }, article: new.rule.article,
+                                      step: new.rule.rawValue, from: old.due, to: new.due, workdays: calendar.workingDays(after: old.due, through: new.due),
+                                      wasProvisional: old.provisional, provisional: new.provisional, reasons: new.reasons))
         }
+        moves.sort { ($0.round, $0.inspection ?? "") < ($1.round, $1.inspection ?? "") }
         return (changed, moves)
     }
 

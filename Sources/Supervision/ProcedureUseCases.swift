@@ -30,17 +30,22 @@ public struct DeadlineView: Sendable, Hashable, Encodable {
         case provisional, reasons, jurisdiction, category
     }
 
-    /// Every key, `null` where there is no value.
+    /// Every key, `null` where there is no value. Written with concrete types only (dates as
+    /// their text, optionals unwrapped here): `overdue --json` encodes thousands of these, and
+    /// the generic paths cost a nested encoder or a dynamic cast per value.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
+        func encode(_ value: String?, _ key: CodingKeys) throws {
+            if let value { try container.encode(value, forKey: key) } else { try container.encodeNil(forKey: key) }
+        }
         try container.encode(round, forKey: .round)
-        try container.encode(inspection, forKey: .inspection)
-        try container.encode(institution, forKey: .institution)
+        try encode(inspection, .inspection)
+        try encode(institution, .institution)
         try container.encode(article, forKey: .article)
         try container.encode(step, forKey: .step)
-        try container.encode(due, forKey: .due)
+        try container.encode(due.description, forKey: .due)
         try container.encode(status, forKey: .status)
-        try container.encode(doneOn, forKey: .doneOn)
+        try encode(doneOn?.description, .doneOn)
         try container.encode(overdueWorkdays, forKey: .overdueWorkdays)
         try container.encode(provisional, forKey: .provisional)
         try container.encode(reasons, forKey: .reasons)

@@ -194,10 +194,10 @@ extension SpotCheckStore {
         try read { db in
             let day = query.openAt.description
             let due = query.dueThrough.map { " AND due <= '\($0.description)'" } ?? ""
-            let open = try Stored<DeadlineRecord>.fetchAll(db, sql: "SELECT * FROM deadline WHERE done_on IS NULL AND from_date <= ?\(due)",
-                                                           arguments: [day]).map(\.value)
-            let doneLater = try Stored<DeadlineRecord>.fetchAll(db, sql: "SELECT * FROM deadline WHERE done_on > ? AND from_date <= ?\(due)",
-                                                                arguments: [day, day]).map(\.value)
+            let open = try DeadlineRows.fetchAll(db, sql: "SELECT \(DeadlineRows.columns) FROM deadline WHERE done_on IS NULL AND from_date <= ?\(due)",
+                                                 arguments: [day])
+            let doneLater = try DeadlineRows.fetchAll(db, sql: "SELECT \(DeadlineRows.columns) FROM deadline WHERE done_on > ? AND from_date <= ?\(due)",
+                                                      arguments: [day, day])
             return (open + doneLater).sorted { ($0.due, $0.round, $0.institution ?? "") < ($1.due, $1.round, $1.institution ?? "") }
         }
     }
@@ -207,12 +207,11 @@ extension SpotCheckStore {
         try read { db in try DeadlineRecord.all(db, DeadlineRecord.request().filter(Column("round") == round).order(Column("id"))) }
     }
 
-    /// Every deadline not yet done, by round (in row order within a round): what a new calendar
-    /// notice can move. One read of the partial index on open deadlines.
+    /// Every deadline not yet done, in no particular order: what a new calendar notice can move.
+    /// One read of the partial index on open deadlines.
     public func openDeadlines() throws(StoreError) -> [DeadlineRecord] {
         try read { db in
-            try Stored<DeadlineRecord>.fetchAll(db, sql: "SELECT * FROM deadline INDEXED BY deadline_open_by_due WHERE done_on IS NULL")
-                .map(\.value).sorted { ($0.round, $0.id ?? 0) < ($1.round, $1.id ?? 0) }
+            try DeadlineRows.fetchAll(db, sql: "SELECT \(DeadlineRows.columns) FROM deadline INDEXED BY deadline_open_by_due WHERE done_on IS NULL")
         }
     }
 
@@ -220,9 +219,10 @@ extension SpotCheckStore {
     /// reasons), by row id, inside the caller's transaction.
     static func updateDeadlines(_ db: Database, _ deadlines: [DeadlineRecord]) throws {
         let statement = try db.makeStatement(sql: "UPDATE deadline SET from_date = ?, due = ?, provisional = ?, reasons = ? WHERE id = ? AND done_on IS NULL")
+        var cache = DeadlineRows.ReasonsCache()
         for deadline in deadlines {
             guard let id = deadline.id else { throw StoreError.refused("a re-derived deadline without its row id") }
-            let reasons = String(decoding: try JSONEncoder().encode(deadline.reasons), as: UTF8.self)
+            let reasons = try cache.encode(deadline.reasons)
             try statement.execute(arguments: [deadline.from.description, deadline.due.description, deadline.provisional, reasons, id])
             guard db.changesCount == 1 else { throw StoreError.refused("deadline \(id) changed meanwhile; run the command again") }
         }
