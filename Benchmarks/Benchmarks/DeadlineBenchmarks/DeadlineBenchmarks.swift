@@ -23,26 +23,30 @@ let database = work.appendingPathComponent("spotcheck.sqlite").path
 let noticeWithDayOff = work.appendingPathComponent("ningxia-2026-a.yaml").path
 let noticeWithout = work.appendingPathComponent("ningxia-2026-b.yaml").path
 
-/// Runs a program to completion and returns its standard output; stops the run loudly if it fails.
+/// Runs a program to completion and returns its standard output; stops the run loudly if it
+/// fails. posix_spawn and waitpid rather than Foundation's Process, whose waitUntilExit hung
+/// here now and then under the benchmark harness (the child gone, the parent in sigsuspend).
 @discardableResult
 func run(_ executable: String, _ arguments: [String], input: String? = nil) -> Data {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(["SPOTCHECK_DB": database, "SPOTCHECK_ACTOR": "benchmark"]) { $1 }
-    let output = Pipe()
-    process.standardOutput = output
-    let stdin = Pipe()
-    if input != nil { process.standardInput = stdin }
-    do { try process.run() } catch { fatalError("cannot run \(executable): \(error)") }
-    if let input {
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try? stdin.fileHandleForWriting.close()
-    }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    precondition(process.terminationStatus == 0, "\(executable) \(arguments) failed")
-    return data
+    let output = work.appendingPathComponent("stdout-\(getpid())").path
+    let inputPath = work.appendingPathComponent("stdin-\(getpid())").path
+    if let input { FileManager.default.createFile(atPath: inputPath, contents: Data(input.utf8)) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, input == nil ? "/dev/null" : inputPath, O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    let environment = ProcessInfo.processInfo.environment.merging(["SPOTCHECK_DB": database, "SPOTCHECK_ACTOR": "benchmark"]) { $1 }
+        .map { "\($0.key)=\($0.value)" }
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    let envp = environment.map { strdup($0) } + [nil]
+    defer { (argv + envp).forEach { free($0) } }
+    var pid: pid_t = 0
+    guard posix_spawn(&pid, executable, &actions, nil, argv, envp) == 0 else { fatalError("cannot run \(executable)") }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    precondition(status == 0, "\(executable) \(arguments) failed (wait status \(status))")
+    return FileManager.default.contents(atPath: output) ?? Data()
 }
 
 func notice(daysOff: String) -> String {
