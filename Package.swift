@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "DemoData", targets: ["DemoData"]),
         .library(name: "Supervision", targets: ["Supervision"]),
         .executable(name: "spotcheck", targets: ["spotcheck"]),
+        .executable(name: "spotcheckd", targets: ["spotcheckd"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -35,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "YAML"]),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure: civil dates and layered working-day calendars. Standard library only.
@@ -85,6 +88,32 @@ let package = Package(
             dependencies: [
                 "Store", "Import", "Records", "Regulation", "Draw", "Rosters", "WorkingDays", "ReferenceData",
                 "Fingerprint", "Publication", "DemoData",
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
+            swiftSettings: strict),
+        // The only C: systemd's notify and journal APIs, timerfd, eventfd, inotify (Linux).
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // sd_notify, the journal as a swift-log handler, the wall-clock timer and the one wait.
+        .target(name: "SystemdSupport", dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        // The daemon's services: the scheduler that evaluates and logs alert transitions, the reloader.
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "Supervision", "SystemdSupport", "Publication", "Regulation", "WorkingDays",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        // The systemd service: configuration and arguments, then a ServiceGroup.
+        .executableTarget(
+            name: "spotcheckd",
+            dependencies: [
+                "Daemon", "Supervision", "SystemdSupport", "Publication",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
         // The command line for officials and ops: parse, call Supervision, print.
@@ -112,5 +141,6 @@ let package = Package(
         .testTarget(name: "ReferenceDataTests", dependencies: ["ReferenceData"], swiftSettings: strict),
         .testTarget(name: "SupervisionTests", dependencies: ["Supervision", "Records", "Rosters", "WorkingDays", "Draw", "Store", "Regulation"], swiftSettings: strict),
         .testTarget(name: "SpotcheckCLITests", dependencies: ["spotcheck"], swiftSettings: strict),
+        .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
     ]
 )

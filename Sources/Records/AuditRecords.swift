@@ -54,6 +54,7 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case findingAdd = "finding.add"
     case findingRectify = "finding.rectify"
     case findingClose = "finding.close"
+    case alertsEvaluate = "alerts.evaluate"
 }
 
 /// The outcome of walking the audit chain.

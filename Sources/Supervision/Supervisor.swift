@@ -50,6 +50,18 @@ public enum ShanghaiTime {
         return date.formatted(style)
     }
 
+    /// The next midnight in Asia/Shanghai after `date` (UTC+8 all year: no daylight saving).
+    public static func startOfNextDay(after date: Date) -> Date {
+        let shifted = date.timeIntervalSince1970 + 8 * 3600
+        return Date(timeIntervalSince1970: ((shifted / 86400).rounded(.down) + 1) * 86400 - 8 * 3600)
+    }
+
+    /// `2026-12-02 00:00 CST`, as the daemon's status line shows an instant.
+    public static func minute(_ date: Date) -> String {
+        let text = iso8601(date)
+        return String(text.prefix(10)) + " " + String(text.dropFirst(11).prefix(5)) + " CST"
+    }
+
     /// The instant the civil day `year-month-day` ends in Asia/Shanghai, as stored (UTC ISO-8601).
     public static func endOfDay(year: Int, month: Int, day: Int) -> Date? {
         var calendar = Calendar(identifier: .gregorian)

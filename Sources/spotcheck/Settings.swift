@@ -17,13 +17,9 @@ struct GlobalOptions: ParsableArguments {
     var actor: String?
 }
 
-/// Configuration: command-line flags, then environment variables (`SPOTCHECK_DB`,
-/// `SPOTCHECK_DB_GROUP`, `SPOTCHECK_REGION`, `SPOTCHECK_ACTOR`), then the YAML file named by `SPOTCHECK_CONFIG`
-/// (default `/etc/spotcheck/spotcheck.yaml`, optional), then built-in defaults.
+/// Configuration: command-line flags, then the deployment's configuration as both executables
+/// read it (`Supervision.Deployment`: environment variables, the YAML file, the defaults).
 struct Settings {
-    static let defaultDatabase = "/var/lib/spotcheck/spotcheck.sqlite"
-    static let defaultConfigFile = "/etc/spotcheck/spotcheck.yaml"
-
     var databasePath: String
     /// The group that may read and write the database file besides its owner (mode 0660).
     var databaseGroup: String?
@@ -35,33 +31,30 @@ struct Settings {
     /// The deployment's region: the default of every `--region`.
     var region: Region
     var actor: String
+    /// The alert rules' settings (`alerts.*`), as the daemon has them.
+    var alerts: AlertSettings
 
     static func load(_ options: GlobalOptions) async throws -> Settings {
         let environment = ProcessInfo.processInfo.environment
-        let configFile = environment["SPOTCHECK_CONFIG"] ?? defaultConfigFile
-        let fileProvider: FileProvider<YAMLSnapshot>
+        let deployment: Deployment
         do {
-            fileProvider = try await FileProvider<YAMLSnapshot>(filePath: FilePath(configFile), allowMissing: true)
-        } catch {
-            throw CLIError.badInput("\(configFile): cannot be read as the SpotCheck configuration: \(error)")
+            deployment = try await Deployment.load(environment: environment)
+        } catch let error as ConfigurationError {
+            throw CLIError.badInput("\(error)")
         }
-        let config = ConfigReader(providers: [
-            EnvironmentVariablesProvider().prefixKeys(with: "spotcheck"),
-            fileProvider,
-        ])
-        let regionName = config.string(forKey: "region", default: Region.ningxia.name)
-        guard Region.isValidName(regionName) else {
-            throw CLIError.badInput("configuration key region: \"\(regionName)\" is not a region name such as national or ningxia")
+        guard Region.isValidName(deployment.region) else {
+            throw CLIError.badInput("configuration key region: \"\(deployment.region)\" is not a region name such as national or ningxia")
         }
         let login = environment["SUDO_USER"] ?? environment["USER"] ?? environment["LOGNAME"]
             ?? getpwuid(getuid()).flatMap { String(validatingCString: $0.pointee.pw_name) } ?? "uid \(getuid())"
         return Settings(
-            databasePath: options.db ?? config.string(forKey: "db", default: defaultDatabase),
-            databaseGroup: config.string(forKey: "db_group"),
-            dueSoonWorkdays: try dueSoon(config.int(forKey: "due_soon_workdays", default: 2)),
+            databasePath: options.db ?? deployment.databasePath,
+            databaseGroup: deployment.databaseGroup,
+            dueSoonWorkdays: deployment.dueSoonWorkdays,
             clock: try fixedClock(environment["SPOTCHECK_NOW"]),
-            region: Region(name: regionName),
-            actor: options.actor ?? config.string(forKey: "actor", default: login))
+            region: Region(name: deployment.region),
+            actor: options.actor ?? deployment.actor ?? login,
+            alerts: deployment.alerts)
     }
 
     static func fixedClock(_ text: String?) throws -> @Sendable () -> Date {

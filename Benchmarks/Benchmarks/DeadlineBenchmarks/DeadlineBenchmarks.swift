@@ -168,21 +168,24 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(readEveryDeadlineRow()) }
     }
 
+    // Custom metrics only: the harness's wall clock cannot leave the anchor read out of an iteration.
+    let rederivation = BenchmarkMetric.custom("re-derivation, whole process (ms)", polarity: .prefersSmaller, useScalingFactor: false)
+    let fullRead = BenchmarkMetric.custom("SQLite full read of the deadline table, same iteration (ms)", polarity: .prefersSmaller, useScalingFactor: false)
     var next = 0
     Benchmark("spotcheck calendar load: re-derive every open deadline (whole process)",
-              configuration: .init(metrics: [.wallClock, ratio], maxIterations: 10)) { benchmark in
+              configuration: .init(metrics: [rederivation, fullRead, ratio], maxIterations: 10)) { benchmark in
         for _ in benchmark.scaledIterations {
             let file = next % 2 == 0 ? noticeWithDayOff : noticeWithout
             next += 1
-            benchmark.stopMeasurement()
             let readStart = ContinuousClock.now
             blackHole(readEveryDeadlineRow())
             let read = ContinuousClock.now - readStart
             let start = ContinuousClock.now
-            benchmark.startMeasurement()
             run(spotcheck, ["calendar", "load", file])
-            benchmark.stopMeasurement()
-            benchmark.measurement(ratio, Int(((ContinuousClock.now - start) / read * 100).rounded()))
+            let took = ContinuousClock.now - start
+            benchmark.measurement(rederivation, Int((took / .milliseconds(1)).rounded()))
+            benchmark.measurement(fullRead, Int((read / .milliseconds(1)).rounded()))
+            benchmark.measurement(ratio, Int((took / read * 100).rounded()))
         }
     }
 }

@@ -276,6 +276,28 @@ enum Migrations {
             // that neither half of the query scans the deadlines done long ago.
             try db.create(index: "deadline_by_done_on", on: "deadline", columns: ["done_on", "due"], condition: Column("done_on") != nil)
         }
+        migrator.registerMigration("v8-alert-state") { db in
+            // The daemon's alert state: one row per subject in an alert state (due soon, overdue,
+            // …), so that an alert is logged once per transition and a restart repeats nothing
+            // and loses nothing (a row is written unlogged, then marked once its entry is sent).
+            try db.create(table: "alert_state") { t in
+                t.primaryKey("subject", .text)
+                t.column("kind", .text).notNull()
+                t.column("alert", .text).notNull()
+                t.column("raised_on", .text).notNull()
+                t.column("raised_at", .text).notNull()
+                t.column("logged", .boolean).notNull()
+            }
+            try db.create(index: "alert_state_unlogged", on: "alert_state", columns: ["subject"], condition: Column("logged") == false)
+            // The daemon's last evaluation: the day and instant it evaluated, and the last audit
+            // entry it had seen (a newer one means the CLI changed something).
+            try db.create(table: "daemon_evaluation") { t in
+                t.primaryKey("id", .integer).check { $0 == 1 }
+                t.column("day", .text).notNull()
+                t.column("at", .text).notNull()
+                t.column("audit_seq", .integer).notNull()
+            }
+        }
         return migrator
     }
 }

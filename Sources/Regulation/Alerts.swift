@@ -1,0 +1,216 @@
+public import WorkingDays
+
+/// What the daemon warns about, each kind with its stable journal MESSAGE_ID (made once with
+/// `systemd-id128 new`; never changed, since ops filter on them and the catalog is keyed by them).
+public enum AlertKind: String, CaseIterable, Codable, Sendable, Comparable {
+    /// A deadline falls due within the configured working days (Art. 13–15).
+    case dueSoon = "due-soon"
+    /// A deadline has passed with its step not done (Art. 13–15).
+    case overdue
+    /// Overdue for at least the configured number of working days.
+    case escalated
+    /// An ended inspection's record leaves out a checklist item (Art. 9).
+    case checklistMissing = "checklist-missing"
+    /// An open finding is past its rectification date (Art. 16).
+    case findingOverdue = "finding-overdue"
+    /// A deadline reaches into a year whose calendar notice is not loaded.
+    case provisional
+    /// From 1 December, next year's national holiday notice is still not loaded.
+    case noticeMissing = "notice-missing"
+    /// Many alerts of one kind at once (a catch-up, a new notice, a year end), folded into one entry.
+    case folded
+    /// The daemon started and made its first evaluation.
+    case started
+    /// The daemon reloaded its configuration and calendar (SIGHUP).
+    case reloaded
+    /// A reload was refused: the configuration is broken; the running one stays.
+    case reloadFailed = "reload-failed"
+    /// After a downtime, the alerts missed meanwhile were raised in summary.
+    case caughtUp = "caught-up"
+
+    /// The journal's MESSAGE_ID (32 lower-case hex digits).
+    public var messageID: String {
+        switch self {
+        case .dueSoon: "761703750e4b44daac70b3a06dff284e"
+        case .overdue: "d892d33ff1af46649c089313bc0d54f9"
+        case .escalated: "a9e735ac501a4175a4fa3f8a9827e14b"
+        case .checklistMissing: "faf780ad828f478dad4331b1c6b44748"
+        case .findingOverdue: "37ab31410f1645e38f45d9bd7d087d63"
+        case .provisional: "346f236debb84741a25831e3602ea41c"
+        case .noticeMissing: "f59b3de94472465a840f662b788fe1dd"
+        case .folded: "ca06c33a25e14301aab3f6c2aa6519ff"
+        case .started: "219e85bdad3441218a7afa03772b59a1"
+        case .reloaded: "0f25deefeb544ce991e6c45fda7f0c72"
+        case .reloadFailed: "f5200c20733b4fa3a0425585842bfc82"
+        case .caughtUp: "51b02ce0f657431aa6583e4d0d2fdd15"
+        }
+    }
+
+    /// syslog priority (journal PRIORITY): 2 crit … 6 info.
+    public var priority: Int {
+        switch self {
+        case .escalated: 3
+        case .overdue, .checklistMissing, .findingOverdue, .noticeMissing, .folded, .reloadFailed: 4
+        case .dueSoon: 5
+        case .provisional, .started, .reloaded, .caughtUp: 6
+        }
+    }
+
+    /// Kinds about a subject (a deadline, an inspection, a finding, a notice), kept as alert
+    /// state; the others are events of the daemon itself.
+    public var isSubjectAlert: Bool {
+        switch self {
+        case .dueSoon, .overdue, .escalated, .checklistMissing, .findingOverdue, .provisional, .noticeMissing: true
+        case .folded, .started, .reloaded, .reloadFailed, .caughtUp: false
+        }
+    }
+
+    public static func < (lhs: AlertKind, rhs: AlertKind) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// One alert in force: a subject in a state worth telling (due soon, overdue, …) as of a day.
+public struct Alert: Sendable, Hashable, Codable {
+    public var kind: AlertKind
+    /// What it is about, stable across evaluations: `deadline/ROUND/report`,
+    /// `deadline/ROUND/feedback/INSTITUTION`, `finding/ID`, `checklist/ROUND/INSTITUTION`, `notice/national/YEAR`.
+    public var subject: String
+    public var article: Int?
+    public var round: String?
+    /// `ROUND/INSTITUTION`.
+    public var inspection: String?
+    public var institution: String?
+    public var jurisdiction: String?
+    public var category: String?
+    /// The due day, for deadlines and findings.
+    public var deadline: CivilDate?
+    public var overdueWorkdays: Int?
+    public var provisional: Bool
+    /// The step (`report`, `feedback`, `publication`, `rectification`), the missing item codes, or the notice.
+    public var detail: String
+
+    public init(kind: AlertKind, subject: String, article: Int?, round: String? = nil, inspection: String? = nil, institution: String? = nil,
+                jurisdiction: String? = nil, category: String? = nil, deadline: CivilDate? = nil, overdueWorkdays: Int? = nil,
+                provisional: Bool = false, detail: String) {
+        self.kind = kind
+        self.subject = subject
+        self.article = article
+        self.round = round
+        self.inspection = inspection
+        self.institution = institution
+        self.jurisdiction = jurisdiction
+        self.category = category
+        self.deadline = deadline
+        self.overdueWorkdays = overdueWorkdays
+        self.provisional = provisional
+        self.detail = detail
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, subject, article, round, inspection, institution, jurisdiction, category, deadline
+        case overdueWorkdays = "overdue_workdays", provisional, detail
+    }
+}
+
+/// A deadline with its status as of a day, as the evaluator reads it.
+public struct TrackedDeadline: Sendable, Hashable {
+    public var round: String
+    public var jurisdiction: String
+    public var category: String
+    public var deadline: Deadline
+    public var status: DeadlineStatus
+    /// The finding's id, for a rectification deadline (Art. 16).
+    public var finding: Int64?
+
+    public init(round: String, jurisdiction: String, category: String, deadline: Deadline, status: DeadlineStatus, finding: Int64? = nil) {
+        self.finding = finding
+        self.round = round
+        self.jurisdiction = jurisdiction
+        self.category = category
+        self.deadline = deadline
+        self.status = status
+    }
+}
+
+/// The alert rules: which subjects are in an alert state as of a day, and what changed since
+/// the last evaluation. Pure: the CLI's `alerts --as-of` and the daemon call the same code.
+public enum AlertRules {
+    /// The alerts the deadlines give: due soon, overdue, escalated (at least `escalateAfter`
+    /// working days overdue), a finding past its rectification date (Art. 16), and a pending
+    /// deadline counted over a year whose notice is missing.
+    public static func alerts(for tracked: [TrackedDeadline], escalateAfter: Int, calendar: WorkingDayCalendar) -> [Alert] {
+        tracked.compactMap { item in
+            let deadline = item.deadline
+            let kind: AlertKind
+            var overdue: Int?
+            switch item.status {
+            case .done: return nil
+            case let .overdue(workdays):
+                overdue = workdays
+                kind = deadline.rule == .rectification ? .findingOverdue : workdays >= escalateAfter ? .escalated : .overdue
+            case .dueSoon: kind = deadline.rule == .rectification ? .findingOverdue : .dueSoon
+            case .pending:
+                // Only a missing notice makes a pending deadline worth telling; a feedback deadline
+                // counted from the report's due date is provisional by design (Art. 14).
+                guard deadline.rule != .rectification, calendar.isProvisional(from: deadline.from, through: deadline.due) else { return nil }
+                kind = .provisional
+            }
+            if kind == .findingOverdue, overdue == nil { return nil }
+            let subject = deadline.rule == .rectification
+                ? "finding/\(item.finding.map(String.init) ?? "\(item.round)/\(deadline.institution ?? "")")"
+                : "deadline/\(item.round)/\(deadline.rule.rawValue)" + (deadline.institution.map { "/\($0)" } ?? "")
+            return Alert(kind: kind, subject: subject, article: deadline.rule.article, round: item.round,
+                         inspection: deadline.institution.map { "\(item.round)/\($0)" }, institution: deadline.institution,
+                         jurisdiction: item.jurisdiction, category: item.category, deadline: deadline.due, overdueWorkdays: overdue,
+                         provisional: deadline.provisional, detail: deadline.rule.rawValue)
+        }
+    }
+
+    /// From 1 December, an alert while next year's national notice is not loaded: deadlines
+    /// reaching into next year cannot be counted for certain.
+    public static func noticeAlert(on day: CivilDate, nationalYearsLoaded: Set<Int>) -> Alert? {
+        guard day.components.month == 12, !nationalYearsLoaded.contains(day.components.year + 1) else { return nil }
+        let year = day.components.year + 1
+        return Alert(kind: .noticeMissing, subject: "notice/national/\(year)", article: nil, provisional: true,
+                     detail: "national notice for \(year)")
+    }
+
+    /// What changed between the alert state kept and the alerts in force now: subjects newly in
+    /// an alert state or in a different one (raised), and subjects no longer in one (cleared).
+    public static func transitions(kept: [String: AlertKind], now current: [Alert]) -> (raised: [Alert], cleared: [String]) {
+        var raised: [Alert] = []
+        var seen = Set<String>()
+        for alert in current {
+            seen.insert(alert.subject)
+            if kept[alert.subject] != alert.kind { raised.append(alert) }
+        }
+        let cleared = kept.keys.filter { !seen.contains($0) }.sorted()
+        return (raised, cleared)
+    }
+
+    /// The entries to log for alerts raised together: each alert on its own while a kind has at
+    /// most `foldAbove` of them, else one folded entry per kind giving the count (journald drops
+    /// entries past its rate limit). `fold` folds every kind, as after a downtime.
+    public static func entries(for raised: [Alert], foldAbove: Int, foldAll: Bool = false) -> [AlertEntry] {
+        var byKind: [AlertKind: [Alert]] = [:]
+        for alert in raised { byKind[alert.kind, default: []].append(alert) }
+        var result: [AlertEntry] = []
+        for kind in byKind.keys.sorted() {
+            let alerts = byKind[kind]!
+            if alerts.count > foldAbove || (foldAll && alerts.count > 1) {
+                let articles = Set(alerts.compactMap(\.article))
+                result.append(.folded(kind: kind, count: alerts.count, article: articles.count == 1 ? articles.first : nil))
+            } else {
+                result += alerts.map { .alert($0) }
+            }
+        }
+        return result
+    }
+}
+
+/// One journal entry for alerts: an alert, or many of one kind folded into a count.
+public enum AlertEntry: Sendable, Hashable {
+    case alert(Alert)
+    case folded(kind: AlertKind, count: Int, article: Int?)
+}

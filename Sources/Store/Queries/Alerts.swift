@@ -1,0 +1,76 @@
+import Foundation
+import GRDB
+public import Records
+public import Regulation
+public import WorkingDays
+
+extension AlertStateRecord: StoredValue { static let table = "alert_state" }
+extension DaemonEvaluation: StoredValue { static let table = "daemon_evaluation" }
+
+/// What one evaluation changes in the alert state.
+public struct AlertStateChange: Sendable {
+    public var day: CivilDate
+    /// Subjects newly in an alert state or in another one.
+    public var raised: [Alert]
+    /// Subjects no longer in one.
+    public var cleared: [String]
+    public init(day: CivilDate, raised: [Alert], cleared: [String]) {
+        self.day = day
+        self.raised = raised
+        self.cleared = cleared
+    }
+}
+
+extension SpotCheckStore {
+    /// The alert state kept: every subject in an alert state.
+    public func alertStates() throws(StoreError) -> [AlertStateRecord] {
+        try read { db in try AlertStateRecord.all(db, AlertStateRecord.request().order(Column("subject"))) }
+    }
+
+    /// The alerts raised whose journal entry is not written yet (a crash between the two).
+    public func unloggedAlerts() throws(StoreError) -> [AlertStateRecord] {
+        try read { db in try AlertStateRecord.all(db, AlertStateRecord.request().filter(Column("logged") == false).order(Column("subject"))) }
+    }
+
+    /// The daemon's last evaluation, if any.
+    public func lastEvaluation() throws(StoreError) -> DaemonEvaluation? {
+        try read { db in try DaemonEvaluation.find(db, key: 1) }
+    }
+
+    /// Applies one evaluation: raised subjects written unlogged, cleared ones removed, the
+    /// evaluation stamped, and an audit entry when anything changed, in one transaction.
+    /// Refused when anything was recorded since `expectedSeq` (the evaluation read older state).
+    public func applyEvaluation(_ change: AlertStateChange, expectedSeq: Int64, actor: String) throws(StoreError) {
+        try write { db in
+            try Self.checkSnapshot(db, expectedSeq)
+            let at = now()
+            var seq = expectedSeq
+            if !change.raised.isEmpty || !change.cleared.isEmpty {
+                struct Details: Encodable {
+                    var day: String
+                    var raised: [String: Int]
+                    var cleared: Int
+                }
+                var counts: [String: Int] = [:]
+                for alert in change.raised { counts[alert.kind.rawValue, default: 0] += 1 }
+                seq = try AuditLog.append(db, at: at, actor: actor, action: .alertsEvaluate, subject: "alerts",
+                                          details: Details(day: change.day.description, raised: counts, cleared: change.cleared.count)).seq
+                let delete = try db.makeStatement(sql: "DELETE FROM alert_state WHERE subject = ?")
+                for subject in change.cleared { try delete.execute(arguments: [subject]) }
+                for alert in change.raised {
+                    try Stored(AlertStateRecord(alert: alert, raisedOn: change.day, raisedAt: at)).save(db)
+                }
+            }
+            try Stored(DaemonEvaluation(day: change.day, at: at, auditSeq: seq)).save(db)
+        }
+    }
+
+    /// Marks alerts' journal entries as written.
+    public func markAlertsLogged(_ subjects: [String]) throws(StoreError) {
+        guard !subjects.isEmpty else { return }
+        try write { db in
+            let statement = try db.makeStatement(sql: "UPDATE alert_state SET logged = 1 WHERE subject = ?")
+            for subject in subjects { try statement.execute(arguments: [subject]) }
+        }
+    }
+}

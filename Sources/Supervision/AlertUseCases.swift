@@ -1,0 +1,117 @@
+import Foundation
+import Rosters
+public import Records
+public import Regulation
+public import Store
+public import WorkingDays
+
+/// How the alert rules are tuned (configuration keys `alerts.*`).
+public struct AlertSettings: Sendable, Hashable {
+    /// An overdue deadline escalates after this many working days overdue.
+    public var escalateAfterWorkdays: Int
+    /// More alerts than this of one kind in one evaluation are folded into one summary entry.
+    public var foldAbove: Int
+
+    public init(escalateAfterWorkdays: Int = 5, foldAbove: Int = 50) {
+        self.escalateAfterWorkdays = escalateAfterWorkdays
+        self.foldAbove = foldAbove
+    }
+}
+
+/// What one evaluation by the daemon found: the entries to log now, the subjects they cover
+/// (to mark logged once written), and the counts for the status line.
+public struct AlertEvaluation: Sendable {
+    public var day: CivilDate
+    public var entries: [AlertEntry]
+    public var subjects: [String]
+    /// After a downtime (or on a first start): the day last evaluated, `nil` if never.
+    public var caughtUpSince: CivilDate??
+    public var raised: Int
+    public var cleared: Int
+    /// Alerts in force by kind.
+    public var inForce: [AlertKind: Int]
+}
+
+extension Supervisor {
+    /// The alerts in force at the end of `day`: what the daemon says as of that day. The same
+    /// evaluator for `spotcheck alerts --as-of` and the daemon.
+    public func alerts(asOf day: CivilDate? = nil, settings: AlertSettings = AlertSettings()) throws -> [Alert] {
+        let day = day ?? today
+        let calendar = try calendar()
+        var tracked = try store.deadlines(DeadlineQuery(openAt: day)).map { row in
+            TrackedDeadline(round: row.round, jurisdiction: row.jurisdiction, category: row.category.rawValue, deadline: row.deadline,
+                            status: Deadlines.status(of: row.deadline, on: day, dueSoonWithin: dueSoonWorkdays, calendar: calendar))
+        }
+        var plans: [String: Plan] = [:]
+        for finding in try store.findings(openAt: day) {
+            guard let due = finding.rectifyBy, let id = finding.id else { continue }
+            if plans[finding.round] == nil { plans[finding.round] = try store.roundWithPlan(finding.round)?.plan }
+            guard let plan = plans[finding.round] else { continue }
+            let deadline = Deadline(rule: .rectification, institution: finding.institution, from: finding.foundOn, due: due,
+                                    doneOn: finding.closedOn, provisional: false, reasons: [])
+            tracked.append(TrackedDeadline(round: finding.round, jurisdiction: plan.jurisdiction, category: plan.category.rawValue, deadline: deadline,
+                                           status: Deadlines.status(of: deadline, on: day, dueSoonWithin: dueSoonWorkdays, calendar: calendar),
+                                           finding: id))
+        }
+        var result = AlertRules.alerts(for: tracked, escalateAfter: settings.escalateAfterWorkdays, calendar: calendar)
+        // Art. 9: an ended inspection whose record leaves out an item (the report is refused until it is made good).
+        for id in try store.roundIDs(in: .ended) {
+            let procedure = try procedure(id)
+            guard let ended = procedure.date(of: .ended), ended <= day else { continue }
+            for (institution, codes) in try missingItems(procedure) {
+                result.append(Alert(kind: .checklistMissing, subject: "checklist/\(id)/\(institution)", article: 9, round: id,
+                                    inspection: "\(id)/\(institution)", institution: institution, jurisdiction: procedure.plan.jurisdiction,
+                                    category: procedure.plan.category.rawValue, detail: codes.joined(separator: ", ")))
+            }
+        }
+        let nationalYears = Set(try calendarLayersInForce().filter { $0.region == .national }.map(\.year))
+        if let notice = AlertRules.noticeAlert(on: day, nationalYearsLoaded: nationalYears) { result.append(notice) }
+        return result.sorted { ($0.kind, $0.subject) < ($1.kind, $1.subject) }
+    }
+
+    /// The alert state the daemon keeps.
+    public func alertState() throws(StoreError) -> [AlertStateRecord] { try store.alertStates() }
+
+    /// The daemon's last evaluation.
+    public func lastEvaluation() throws(StoreError) -> DaemonEvaluation? { try store.lastEvaluation() }
+
+    /// The last audit entry: it moves whenever anything is recorded.
+    public func lastChange() throws(StoreError) -> Int64 { try store.lastAuditSeq() }
+
+    /// One evaluation by the daemon, as of today: the alerts in force compared with the state
+    /// kept, the transitions written in one transaction (retried if the CLI wrote meanwhile), and
+    /// the entries to log for every alert not yet logged, folded when many come at once. On
+    /// `starting` after a day or more without an evaluation, everything missed is folded.
+    public func evaluateAlerts(settings: AlertSettings, starting: Bool) throws -> AlertEvaluation {
+        let day = today
+        var attempt = 0
+        while true {
+            attempt += 1
+            let seq = try store.lastAuditSeq()
+            let last = try store.lastEvaluation()
+            let current = try alerts(asOf: day, settings: settings)
+            let kept = Dictionary(try store.alertStates().map { ($0.subject, $0.kind) }, uniquingKeysWith: { first, _ in first })
+            let (raised, cleared) = AlertRules.transitions(kept: kept, now: current)
+            // Refused when the CLI recorded something meanwhile: evaluate again on the newer state.
+            let applied: Bool
+            do {
+                try store.applyEvaluation(AlertStateChange(day: day, raised: raised, cleared: cleared), expectedSeq: seq, actor: actor)
+                applied = true
+            } catch {
+                guard case .refused = error, attempt < 5 else { throw error }
+                applied = false
+            }
+            if !applied { continue }
+            let catchingUp = starting && (last.map { $0.day < day } ?? true)
+            let unlogged = try store.unloggedAlerts()
+            var inForce: [AlertKind: Int] = [:]
+            for alert in current { inForce[alert.kind, default: 0] += 1 }
+            return AlertEvaluation(day: day, entries: AlertRules.entries(for: unlogged.map(\.alert), foldAbove: settings.foldAbove, foldAll: catchingUp),
+                                   subjects: unlogged.map(\.subject), caughtUpSince: catchingUp ? .some(last?.day) : .none,
+                                   raised: raised.count, cleared: cleared.count, inForce: inForce)
+        }
+    }
+
+    /// Marks the entries of an evaluation as written to the journal.
+    public func markLogged(_ subjects: [String]) throws(StoreError) { try store.markAlertsLogged(subjects) }
+}

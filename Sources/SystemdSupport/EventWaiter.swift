@@ -1,0 +1,113 @@
+import CSystemd
+import Dispatch
+import Glibc
+
+/// What woke a wait.
+public struct Wakes: Sendable, Equatable {
+    /// The wall-clock timer's event.
+    public var timer: WallClockTimer.Event = .none
+    /// Files changed in the watched directories, as `directory/name`.
+    public var changedFiles: Set<String> = []
+    /// ``EventWaiter/interrupt()`` was called (shutdown, reload).
+    public var interrupted = false
+    /// Nothing happened within the timeout.
+    public var timedOut: Bool { timer == .none && changedFiles.isEmpty && !interrupted }
+}
+
+/// The one place the daemon's scheduler sleeps: poll(2) on a wall-clock timer, inotify watches
+/// of directories (the database's, so a CLI write wakes it at once; a test clock file's), and
+/// an eventfd other tasks write to interrupt it. Nothing wakes it but these and the timeout
+/// (the watchdog period): no polling. Hand-written because no Swift library waits on timerfd,
+/// inotify and eventfd together.
+///
+/// One task at a time calls ``arm(at:)``, ``watch(directory:)`` and ``wait(timeout:)``;
+/// ``interrupt()`` may be called from anywhere. The blocking poll runs on a queue of its own,
+/// never on the cooperative pool.
+public final class EventWaiter: @unchecked Sendable {
+    public let timer: WallClockTimer
+    private let inotify: Int32
+    private let wakeup: Int32
+    private var directories: [Int32: String] = [:]
+    private let queue = DispatchQueue(label: "spotcheck.event-waiter")
+
+    public init() throws(SystemError) {
+        timer = try WallClockTimer()
+        inotify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
+        guard inotify >= 0 else { throw SystemError("inotify_init1", errno) }
+        wakeup = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
+        guard wakeup >= 0 else { throw SystemError("eventfd", errno) }
+    }
+
+    deinit {
+        close(inotify)
+        close(wakeup)
+    }
+
+    /// Wakes on files written, closed after writing, created, moved in or removed in `path`.
+    public func watch(directory path: String) throws(SystemError) {
+        let mask = UInt32(IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO | IN_DELETE)
+        let descriptor = inotify_add_watch(inotify, path, mask)
+        guard descriptor >= 0 else { throw SystemError("inotify_add_watch \(path)", errno) }
+        directories[descriptor] = path
+    }
+
+    /// Arms the wall-clock timer for `instant` (seconds since the epoch).
+    public func arm(at instant: Double) throws(SystemError) { try timer.arm(at: instant) }
+
+    /// Interrupts a wait in progress, or the next one.
+    public func interrupt() {
+        var one: UInt64 = 1
+        _ = write(wakeup, &one, MemoryLayout<UInt64>.size)
+    }
+
+    /// Waits until the timer fires or is cancelled by a clock change, a watched file changes,
+    /// ``interrupt()`` is called, or `timeout` passes (`nil`: no timeout).
+    public func wait(timeout: Duration?) async -> Wakes {
+        let milliseconds: Int32 = timeout.map { Int32(clamping: max($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000, 0)) } ?? -1
+        return await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: self.poll(milliseconds)) }
+        }
+    }
+
+    private func poll(_ milliseconds: Int32) -> Wakes {
+        var descriptors = [
+            pollfd(fd: timer.fileDescriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: inotify, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wakeup, events: Int16(POLLIN), revents: 0),
+        ]
+        var result: Int32
+        repeat {
+            result = Glibc.poll(&descriptors, nfds_t(descriptors.count), milliseconds)
+        } while result < 0 && errno == EINTR
+        var wakes = Wakes()
+        guard result > 0 else { return wakes }
+        if descriptors[0].revents != 0 { wakes.timer = timer.read() }
+        if descriptors[1].revents != 0 { wakes.changedFiles = readChanges() }
+        if descriptors[2].revents != 0 {
+            var count: UInt64 = 0
+            _ = read(wakeup, &count, MemoryLayout<UInt64>.size)
+            wakes.interrupted = true
+        }
+        return wakes
+    }
+
+    private func readChanges() -> Set<String> {
+        var changed = Set<String>()
+        let size = 64 * 1024
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: MemoryLayout<inotify_event>.alignment)
+        defer { buffer.deallocate() }
+        while true {
+            let count = read(inotify, buffer, size)
+            guard count > 0 else { break }
+            var offset = 0
+            while offset + MemoryLayout<inotify_event>.size <= count {
+                let event = buffer.load(fromByteOffset: offset, as: inotify_event.self)
+                let nameStart = offset + MemoryLayout<inotify_event>.size
+                let name = event.len > 0 ? String(cString: buffer.advanced(by: nameStart).assumingMemoryBound(to: CChar.self)) : ""
+                if let directory = directories[event.wd] { changed.insert(directory + "/" + name) }
+                offset = nameStart + Int(event.len)
+            }
+        }
+        return changed
+    }
+}
