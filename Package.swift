@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(name: "ReferenceDataTests", dependencies: ["ReferenceData"], swiftSettings: strict),
         .testTarget(name: "SupervisionTests", dependencies: ["Supervision", "Records", "Rosters", "WorkingDays", "Draw", "Store", "Regulation"], swiftSettings: strict),
         .testTarget(name: "SpotcheckCLITests", dependencies: ["spotcheck"], swiftSettings: strict),
-        .testTarget(name: "SpotcheckdTests", dependencies: ["spotcheckd", "spotcheck"], swiftSettings: strict),
+        .testTarget(name: "SpotcheckdTests", dependencies: ["spotcheckd", "spotcheck", "Regulation"], swiftSettings: strict),
         .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
     ]
 )
