@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import Publication
 import Regulation
 public import SystemdSupport
 import WorkingDays
@@ -57,19 +58,21 @@ public final class Scheduler: Service, Sendable {
 
     /// One evaluation: transitions written, then their entries logged and marked. Returns the
     /// status line, the next wake-up and the last change seen.
-    func evaluate(_ supervisor: Supervisor, _ deployment: Deployment, starting: Bool) throws -> (status: String, next: Date, seen: Int64) {
+    func evaluate(_ supervisor: Supervisor, _ deployment: Deployment, starting: Bool) throws -> (status: String, next: Date, seen: Int64, summary: String) {
         let journal = AlertJournal(logger: logger, language: deployment.language)
         let evaluation = try supervisor.evaluateAlerts(settings: deployment.alerts, starting: starting)
         if let since = evaluation.caughtUpSince {
-            journal.event(.caughtUp, "\(evaluation.raised) alerts since \(since?.description ?? "the first start")",
+            journal.event(.caughtUp, AlertMessages.caughtUp(count: evaluation.raised, since: since?.description, language: deployment.language),
                           fields: ["SINCE": "\(since?.description ?? "never")", "ALERT_COUNT": "\(evaluation.raised)"])
         }
         journal.log(evaluation.entries, day: evaluation.day)
         try supervisor.markLogged(evaluation.subjects)
         let next = ShanghaiTime.startOfNextDay(after: clock.now())
         let overdue = [.overdue, .escalated, .findingOverdue].reduce(0) { $0 + (evaluation.inForce[$1] ?? 0) }
-        let status = "\(overdue) overdue, \(evaluation.inForce[.dueSoon] ?? 0) due soon, next check \(ShanghaiTime.minute(next))"
-        return (status, next, try supervisor.lastChange())
+        let dueSoon = evaluation.inForce[.dueSoon] ?? 0
+        let status = AlertMessages.status(overdue: overdue, dueSoon: dueSoon, nextCheck: ShanghaiTime.minute(next), language: .en)
+        let summary = AlertMessages.status(overdue: overdue, dueSoon: dueSoon, nextCheck: ShanghaiTime.minute(next), language: deployment.language)
+        return (status, next, try supervisor.lastChange(), summary)
     }
 
     public func run() async throws {
@@ -80,8 +83,8 @@ public final class Scheduler: Service, Sendable {
         if let file = clock.file { try waiter.watch(directory: Self.directory(of: file)) }
         var supervisor = try makeSupervisor(deployment)
         let journal = AlertJournal(logger: logger, language: deployment.language)
-        var (status, next, seen) = try evaluate(supervisor, deployment, starting: true)
-        journal.event(.started, status, fields: ["DATABASE": "\(deployment.databasePath)"])
+        var (status, next, seen, summary) = try evaluate(supervisor, deployment, starting: true)
+        journal.event(.started, summary, fields: ["DATABASE": "\(deployment.databasePath)", "STATUS": "\(status)"])
         notifier.ready(status: status)
         let watchdog = ServiceNotifier.watchdogPeriod().map { $0 / 2 }
 
@@ -107,7 +110,7 @@ public final class Scheduler: Service, Sendable {
                             let fresh = try await load()
                             supervisor = try makeSupervisor(fresh)
                             deployment = fresh
-                            AlertJournal(logger: logger, language: deployment.language).event(.reloaded, deployment.configFile)
+                            AlertJournal(logger: logger, language: deployment.language).event(.reloaded, deployment.configFile, fields: ["CONFIG_FILE": "\(deployment.configFile)"])
                         } catch {
                             AlertJournal(logger: logger, language: deployment.language).event(.reloadFailed, "\(error)", fields: ["ERROR": "\(error)"])
                         }
@@ -117,7 +120,7 @@ public final class Scheduler: Service, Sendable {
                         due = try supervisor.lastChange() != seen
                     }
                     if due {
-                        (status, next, seen) = try evaluate(supervisor, deployment, starting: false)
+                        (status, next, seen, summary) = try evaluate(supervisor, deployment, starting: false)
                         notifier.status(status)
                     }
                 } catch {

@@ -66,6 +66,21 @@ public enum AlertMessages {
         return language == .zh ? "汇总：\(count) \(what)\(article)；查看：\(query)" : "Summary: \(count) \(what)\(article); list them with: \(query)"
     }
 
+    /// The daemon's one-line status in the deployment's language (the journal's started and
+    /// reloaded entries; systemd's STATUS= stays in English for ops).
+    public static func status(overdue: Int, dueSoon: Int, nextCheck: String, language: DeploymentLanguage) -> String {
+        language == .zh ? "逾期 \(overdue) 项，即将到期 \(dueSoon) 项，下次检查 \(nextCheck)"
+            : "\(overdue) overdue, \(dueSoon) due soon, next check \(nextCheck)"
+    }
+
+    /// What a catch-up raised, in the deployment's language.
+    public static func caughtUp(count: Int, since: String?, language: DeploymentLanguage) -> String {
+        switch language {
+        case .zh: "自\(since.map { " \($0) " } ?? "首次启动")以来 \(count) 条提醒状态变化"
+        case .en: "\(count) alert transitions since \(since ?? "the first start")"
+        }
+    }
+
     /// The messages of the daemon's own events.
     public static func event(_ kind: AlertKind, detail: String, language: DeploymentLanguage) -> String {
         switch (kind, language) {
