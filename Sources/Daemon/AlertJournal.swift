@@ -46,7 +46,8 @@ public struct AlertJournal: Sendable {
                 if let deadline = alert.deadline { fields["DEADLINE"] = "\(deadline)" }
                 if let days = alert.overdueWorkdays { fields["OVERDUE_WORKDAYS"] = "\(days)" }
                 if alert.kind == .checklistMissing { fields["MISSING_ITEMS"] = "\(alert.detail)" }
-                if alert.kind == .noticeMissing { fields["NOTICE"] = "\(alert.detail)" }
+                if alert.kind == .noticeMissing || alert.kind == .provisional { fields["NOTICE"] = "\(alert.detail)" }
+                if let count = alert.count { fields["ALERT_COUNT"] = "\(count)" }
                 logger.log(level: Self.level(alert.kind.priority), "\(AlertMessages.text(alert, language: language))", metadata: fields)
             case let .folded(kind, count, article):
                 let query = Self.query(kind, day: day)

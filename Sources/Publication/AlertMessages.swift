@@ -42,8 +42,8 @@ public enum AlertMessages {
         case (.checklistMissing, .en): return "Checklist item missing: the record of \(whose) leaves out \(alert.detail)\(article)"
         case (.findingOverdue, .zh): return "整改逾期：\(whose) 的问题应于 \(due) 前整改完毕，已逾期 \(days) 个工作日\(article)"
         case (.findingOverdue, .en): return "Rectification overdue: the finding at \(whose) was to be rectified by \(due); \(days) working days overdue\(article)"
-        case (.provisional, .zh): return "期限暂定：\(whose) 的\(step)\(article)期限 \(due) 涉及尚未载入假日通知的年份"
-        case (.provisional, .en): return "Provisional: the \(step) of \(whose)\(article), due \(due), is counted over a year whose holiday notice is not loaded"
+        case (.provisional, .zh): return "期限暂定：\(alert.count ?? 0) 项未完成的期限涉及尚未载入假日通知的日期（\(alert.detail)）"
+        case (.provisional, .en): return "Provisional: \(alert.count ?? 0) open deadlines are counted over days whose holiday notice is not loaded (\(alert.detail))"
         case (.noticeMissing, .zh): return "缺少假日通知：\(alert.detail.filter(\.isNumber))年国务院节假日安排通知尚未载入，跨年期限均为暂定"
         case (.noticeMissing, .en): return "Notice missing: the \(alert.detail) is not loaded; deadlines reaching into that year are provisional"
         default: return alert.detail

@@ -13,7 +13,7 @@ public enum AlertKind: String, CaseIterable, Codable, Sendable, Comparable {
     case checklistMissing = "checklist-missing"
     /// An open finding is past its rectification date (Art. 16).
     case findingOverdue = "finding-overdue"
-    /// A deadline reaches into a year whose calendar notice is not loaded.
+    /// Open deadlines are counted over days whose calendar notice is not loaded (one alert per year).
     case provisional
     /// From 1 December, next year's national holiday notice is still not loaded.
     case noticeMissing = "notice-missing"
@@ -87,12 +87,14 @@ public struct Alert: Sendable, Hashable, Codable {
     public var deadline: CivilDate?
     public var overdueWorkdays: Int?
     public var provisional: Bool
-    /// The step (`report`, `feedback`, `publication`, `rectification`), the missing item codes, or the notice.
+    /// The step (`report`, `feedback`, `publication`, `rectification`), the missing item codes, or the notices missing.
     public var detail: String
+    /// How many items it covers, for an alert about many (the open deadlines a missing notice makes provisional).
+    public var count: Int?
 
     public init(kind: AlertKind, subject: String, article: Int?, round: String? = nil, inspection: String? = nil, institution: String? = nil,
                 jurisdiction: String? = nil, category: String? = nil, deadline: CivilDate? = nil, overdueWorkdays: Int? = nil,
-                provisional: Bool = false, detail: String) {
+                provisional: Bool = false, detail: String, count: Int? = nil) {
         self.kind = kind
         self.subject = subject
         self.article = article
@@ -105,11 +107,12 @@ public struct Alert: Sendable, Hashable, Codable {
         self.overdueWorkdays = overdueWorkdays
         self.provisional = provisional
         self.detail = detail
+        self.count = count
     }
 
     enum CodingKeys: String, CodingKey {
         case kind, subject, article, round, inspection, institution, jurisdiction, category, deadline
-        case overdueWorkdays = "overdue_workdays", provisional, detail
+        case overdueWorkdays = "overdue_workdays", provisional, detail, count
     }
 }
 
@@ -137,8 +140,8 @@ public struct TrackedDeadline: Sendable, Hashable {
 /// the last evaluation. Pure: the CLI's `alerts --as-of` and the daemon call the same code.
 public enum AlertRules {
     /// The alerts the deadlines give: due soon, overdue, escalated (at least `escalateAfter`
-    /// working days overdue), a finding past its rectification date (Art. 16), and a pending
-    /// deadline counted over a year whose notice is missing.
+    /// working days overdue), and a finding past its rectification date (Art. 16). Pending and
+    /// done deadlines give none (a missing notice is one alert per year: ``provisionalAlert(year:reasons:count:)``).
     public static func alerts(for tracked: [TrackedDeadline], escalateAfter: Int, calendar: WorkingDayCalendar) -> [Alert] {
         tracked.compactMap { item in
             let deadline = item.deadline
@@ -150,11 +153,7 @@ public enum AlertRules {
                 overdue = workdays
                 kind = deadline.rule == .rectification ? .findingOverdue : workdays >= escalateAfter ? .escalated : .overdue
             case .dueSoon: kind = deadline.rule == .rectification ? .findingOverdue : .dueSoon
-            case .pending:
-                // Only a missing notice makes a pending deadline worth telling; a feedback deadline
-                // counted from the report's due date is provisional by design (Art. 14).
-                guard deadline.rule != .rectification, calendar.isProvisional(from: deadline.from, through: deadline.due) else { return nil }
-                kind = .provisional
+            case .pending: return nil
             }
             if kind == .findingOverdue, overdue == nil { return nil }
             let subject = deadline.rule == .rectification
@@ -165,6 +164,15 @@ public enum AlertRules {
                          jurisdiction: item.jurisdiction, category: item.category, deadline: deadline.due, overdueWorkdays: overdue,
                          provisional: deadline.provisional, detail: deadline.rule.rawValue)
         }
+    }
+
+    /// One alert per year whose provisional days (a notice missing) open deadlines reach into:
+    /// `count` of them, with the notices missing. Pending deadlines are told this way, not one by
+    /// one (a missing regional notice makes a whole year's deadlines provisional).
+    public static func provisionalAlert(year: Int, reasons: [String], count: Int) -> Alert? {
+        guard count > 0, !reasons.isEmpty else { return nil }
+        return Alert(kind: .provisional, subject: "provisional/\(year)", article: nil, provisional: true,
+                     detail: reasons.joined(separator: "; "), count: count)
     }
 
     /// From 1 December, an alert while next year's national notice is not loaded: deadlines

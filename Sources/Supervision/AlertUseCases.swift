@@ -38,7 +38,9 @@ extension Supervisor {
     public func alerts(asOf day: CivilDate? = nil, settings: AlertSettings = AlertSettings()) throws -> [Alert] {
         let day = day ?? today
         let calendar = try calendar()
-        var tracked = try store.deadlines(DeadlineQuery(openAt: day)).map { row in
+        // Only deadlines that can be due soon or overdue: a range read up to the due-soon horizon.
+        let horizon = calendar.add(dueSoonWorkdays + 1, to: day).value
+        var tracked = try store.deadlines(DeadlineQuery(openAt: day, dueThrough: horizon)).map { row in
             TrackedDeadline(round: row.round, jurisdiction: row.jurisdiction, category: row.category.rawValue, deadline: row.deadline,
                             status: Deadlines.status(of: row.deadline, on: day, dueSoonWithin: dueSoonWorkdays, calendar: calendar))
         }
@@ -62,6 +64,14 @@ extension Supervisor {
                 result.append(Alert(kind: .checklistMissing, subject: "checklist/\(id)/\(institution)", article: 9, round: id,
                                     inspection: "\(id)/\(institution)", institution: institution, jurisdiction: procedure.plan.jurisdiction,
                                     category: procedure.plan.category.rawValue, detail: codes.joined(separator: ", ")))
+            }
+        }
+        // A missing notice: one alert per year whose provisional days open deadlines reach into.
+        for year in day.year...(day.year + 1) {
+            guard let span = calendar.provisionalSpan(in: year, from: day) else { continue }
+            let count = try store.countOpenDeadlines(dueFrom: span.first, startedBy: span.last)
+            if let alert = AlertRules.provisionalAlert(year: year, reasons: calendar.provisionalReasons(from: span.first, through: span.last), count: count) {
+                result.append(alert)
             }
         }
         let nationalYears = Set(try calendarLayersInForce().filter { $0.region == .national }.map(\.year))

@@ -304,6 +304,18 @@ public struct WorkingDayCalendar: Sendable {
         return reasons
     }
 
+    /// The first and last provisional days of `year` from `day` on, if any: the days a missing
+    /// notice leaves uncertain (a whole year, or late December of the last year loaded).
+    public func provisionalSpan(in year: Int, from day: CivilDate) -> (first: CivilDate, last: CivilDate)? {
+        guard let start = CivilDate(year: year, month: 1, day: 1), let end = CivilDate(year: year, month: 12, day: 31), end >= day else { return nil }
+        var current = max(start, day)
+        guard isProvisional(from: current, through: end) else { return nil }
+        while !self.day(current).isProvisional { current = current.adding(days: 1) }
+        var last = end
+        while !self.day(last).isProvisional { last = last.adding(days: -1) }
+        return (current, last)
+    }
+
     // MARK: Year summary
 
     /// One year as the notices set it: days off, make-up days and the notices behind them.

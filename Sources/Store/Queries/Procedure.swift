@@ -207,6 +207,15 @@ extension SpotCheckStore {
         try read { db in try DeadlineRecord.all(db, DeadlineRecord.request().filter(Column("round") == round).order(Column("id"))) }
     }
 
+    /// How many deadlines not yet done are due on or after `dueFrom` and started by `startedBy`:
+    /// those a run of provisional days reaches. A count over the open-deadline index.
+    public func countOpenDeadlines(dueFrom: CivilDate, startedBy: CivilDate) throws(StoreError) -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM deadline INDEXED BY deadline_open_by_due WHERE done_on IS NULL AND due >= ? AND from_date <= ?",
+                             arguments: [dueFrom.description, startedBy.description]) ?? 0
+        }
+    }
+
     /// Every deadline not yet done, in no particular order: what a new calendar notice can move.
     /// One read of the partial index on open deadlines.
     public func openDeadlines() throws(StoreError) -> [DeadlineRecord] {
