@@ -67,7 +67,9 @@ public final class Scheduler: Service, Sendable {
         }
         journal.log(evaluation.entries, day: evaluation.day)
         try supervisor.markLogged(evaluation.subjects)
-        let next = ShanghaiTime.startOfNextDay(after: clock.now())
+        // The next roll-over after the day evaluated, not after now: an evaluation running past
+        // midnight must not skip a day.
+        let next = ShanghaiTime.startOfNextDay(after: ShanghaiTime.noon(of: evaluation.day))
         let overdue = [.overdue, .escalated, .findingOverdue].reduce(0) { $0 + (evaluation.inForce[$1] ?? 0) }
         let dueSoon = evaluation.inForce[.dueSoon] ?? 0
         let status = AlertMessages.status(overdue: overdue, dueSoon: dueSoon, nextCheck: ShanghaiTime.minute(next), language: .en)
@@ -87,18 +89,27 @@ public final class Scheduler: Service, Sendable {
         journal.event(.started, summary, fields: ["DATABASE": "\(deployment.databasePath)", "STATUS": "\(status)"])
         notifier.ready(status: status)
         let watchdog = ServiceNotifier.watchdogPeriod().map { $0 / 2 }
+        let monotonic = ContinuousClock()
+        var lastPing = monotonic.now
+        var failures = 0
+        func ping() {
+            guard watchdog != nil else { return }
+            notifier.watchdog()
+            lastPing = monotonic.now
+        }
 
         try await withTaskCancellationOrGracefulShutdownHandler {
             while !state.withLock({ $0.stopping }) && !Task.isCancelled {
                 try waiter.arm(at: clock.machineInstant(for: next))
-                let wakes = await waiter.wait(timeout: watchdog)
-                if watchdog != nil { notifier.watchdog() }
+                // The watchdog is pinged every half period from this loop, however long an evaluation took.
+                let wakes = await waiter.wait(timeout: watchdog.map { max($0 - (monotonic.now - lastPing), .zero) })
+                if let watchdog, monotonic.now - lastPing >= watchdog { ping() }
                 let (reload, stopping) = state.withLock { state in
                     defer { state.reloadRequested = false }
                     return (state.reloadRequested, state.stopping)
                 }
                 if stopping { break }
-                var due = wakes.timer != .none || clock.now() >= next
+                var due = wakes.timer != .none || clock.now() >= next || wakes.overflowed
                 if let file = clock.file, wakes.changedFiles.contains(file) {
                     try? clock.reload()
                     due = true
@@ -108,8 +119,12 @@ public final class Scheduler: Service, Sendable {
                         notifier.reloading()
                         do {
                             let fresh = try await load()
-                            supervisor = try makeSupervisor(fresh)
+                            if fresh.databasePath != deployment.databasePath || fresh.log != deployment.log {
+                                logger.warning("db and log take effect at the next start; the running ones stay", metadata: ["CONFIG_FILE": "\(fresh.configFile)"])
+                            }
                             deployment = fresh
+                            deployment.databasePath = initial.databasePath
+                            supervisor = try makeSupervisor(deployment)
                             AlertJournal(logger: logger, language: deployment.language).event(.reloaded, deployment.configFile, fields: ["CONFIG_FILE": "\(deployment.configFile)"])
                         } catch {
                             AlertJournal(logger: logger, language: deployment.language).event(.reloadFailed, "\(error)", fields: ["ERROR": "\(error)"])
@@ -122,18 +137,25 @@ public final class Scheduler: Service, Sendable {
                     if due {
                         (status, next, seen, summary) = try evaluate(supervisor, deployment, starting: false)
                         notifier.status(status)
+                        ping()
+                        failures = 0
                     }
                 } catch {
-                    // Never stop silently: say why, and try again at the next wake-up.
-                    logger.error("evaluation failed: \(error)", metadata: ["ERROR": "\(error)"])
+                    // Never stop silently, and never spin: say why, and try again after a backoff
+                    // (5 s doubling to 5 min), the repeats logged once.
+                    failures += 1
+                    if failures == 1 || failures.isMultiple(of: 10) {
+                        logger.error("evaluation failed (\(failures) in a row): \(error)", metadata: ["ERROR": "\(error)"])
+                    }
+                    next = clock.now().addingTimeInterval(min(5 * pow(2, Double(min(failures - 1, 6))), 300))
                 }
                 if reload { notifier.ready(status: status) }
             }
         } onCancelOrGracefulShutdown: {
             self.state.withLock { $0.stopping = true }
+            self.notifier.stopping(status: "stopping")
             self.waiter.interrupt()
         }
-        notifier.stopping(status: "stopping")
     }
 }
 

@@ -185,16 +185,23 @@ public enum AlertRules {
     }
 
     /// What changed between the alert state kept and the alerts in force now: subjects newly in
-    /// an alert state or in a different one (raised), and subjects no longer in one (cleared).
-    public static func transitions(kept: [String: AlertKind], now current: [Alert]) -> (raised: [Alert], cleared: [String]) {
+    /// an alert state or in a different one (raised: logged), subjects still in the same state
+    /// whose figures moved, e.g. the working days overdue (refreshed: kept, not logged again),
+    /// and subjects no longer in one (cleared).
+    public static func transitions(kept: [String: Alert], now current: [Alert]) -> (raised: [Alert], refreshed: [Alert], cleared: [String]) {
         var raised: [Alert] = []
+        var refreshed: [Alert] = []
         var seen = Set<String>()
         for alert in current {
             seen.insert(alert.subject)
-            if kept[alert.subject] != alert.kind { raised.append(alert) }
+            guard let old = kept[alert.subject], old.kind == alert.kind else {
+                raised.append(alert)
+                continue
+            }
+            if old != alert { refreshed.append(alert) }
         }
         let cleared = kept.keys.filter { !seen.contains($0) }.sorted()
-        return (raised, cleared)
+        return (raised, refreshed, cleared)
     }
 
     /// The entries to log for alerts raised together: each alert on its own while a kind has at

@@ -100,12 +100,12 @@ extension Supervisor {
             let seq = try store.lastAuditSeq()
             let last = try store.lastEvaluation()
             let current = try alerts(asOf: day, settings: settings)
-            let kept = Dictionary(try store.alertStates().map { ($0.subject, $0.kind) }, uniquingKeysWith: { first, _ in first })
-            let (raised, cleared) = AlertRules.transitions(kept: kept, now: current)
+            let kept = Dictionary(try store.alertStates().map { ($0.subject, $0.alert) }, uniquingKeysWith: { first, _ in first })
+            let (raised, refreshed, cleared) = AlertRules.transitions(kept: kept, now: current)
             // Refused when the CLI recorded something meanwhile: evaluate again on the newer state.
             let applied: Bool
             do {
-                try store.applyEvaluation(AlertStateChange(day: day, raised: raised, cleared: cleared), expectedSeq: seq, actor: actor)
+                try store.applyEvaluation(AlertStateChange(day: day, raised: raised, refreshed: refreshed, cleared: cleared), expectedSeq: seq, actor: actor)
                 applied = true
             } catch {
                 guard case .refused = error, attempt < 5 else { throw error }

@@ -3,6 +3,7 @@ import Draw
 import Import
 import Regulation
 public import Store
+public import WorkingDays
 import Records
 
 /// The use cases both executables share. Each reads a Store snapshot, decides with the pure
@@ -54,6 +55,11 @@ public enum ShanghaiTime {
     public static func startOfNextDay(after date: Date) -> Date {
         let shifted = date.timeIntervalSince1970 + 8 * 3600
         return Date(timeIntervalSince1970: ((shifted / 86400).rounded(.down) + 1) * 86400 - 8 * 3600)
+    }
+
+    /// Noon of a civil day in Asia/Shanghai.
+    public static func noon(of day: CivilDate) -> Date {
+        Date(timeIntervalSince1970: Double(day.dayNumber) * 86400 + 4 * 3600)  // 12:00 UTC+8 = 04:00 UTC
     }
 
     /// `2026-12-02 00:00 CST`, as the daemon's status line shows an instant.

@@ -10,8 +10,11 @@ public struct Wakes: Sendable, Equatable {
     public var changedFiles: Set<String> = []
     /// ``EventWaiter/interrupt()`` was called (shutdown, reload).
     public var interrupted = false
+    /// The kernel's inotify queue overflowed, or a watched directory went away: changes may have
+    /// been missed, so treat everything as changed.
+    public var overflowed = false
     /// Nothing happened within the timeout.
-    public var timedOut: Bool { timer == .none && changedFiles.isEmpty && !interrupted }
+    public var timedOut: Bool { timer == .none && changedFiles.isEmpty && !interrupted && !overflowed }
 }
 
 /// The one place the daemon's scheduler sleeps: poll(2) on a wall-clock timer, inotify watches
@@ -20,9 +23,10 @@ public struct Wakes: Sendable, Equatable {
 /// (the watchdog period): no polling. Hand-written because no Swift library waits on timerfd,
 /// inotify and eventfd together.
 ///
-/// One task at a time calls ``arm(at:)``, ``watch(directory:)`` and ``wait(timeout:)``;
-/// ``interrupt()`` may be called from anywhere. The blocking poll runs on a queue of its own,
-/// never on the cooperative pool.
+/// One task at a time calls ``arm(at:)``, ``watch(directory:)`` and ``wait(timeout:)``, and
+/// ``watch(directory:)`` only before the first wait (the directories are then read by the wait's
+/// queue); ``interrupt()`` may be called from anywhere. The blocking poll runs on a queue of its
+/// own, never on the cooperative pool.
 public final class EventWaiter: @unchecked Sendable {
     public let timer: WallClockTimer
     private let inotify: Int32
@@ -82,7 +86,7 @@ public final class EventWaiter: @unchecked Sendable {
         var wakes = Wakes()
         guard result > 0 else { return wakes }
         if descriptors[0].revents != 0 { wakes.timer = timer.read() }
-        if descriptors[1].revents != 0 { wakes.changedFiles = readChanges() }
+        if descriptors[1].revents != 0 { (wakes.changedFiles, wakes.overflowed) = readChanges() }
         if descriptors[2].revents != 0 {
             var count: UInt64 = 0
             _ = read(wakeup, &count, MemoryLayout<UInt64>.size)
@@ -91,23 +95,29 @@ public final class EventWaiter: @unchecked Sendable {
         return wakes
     }
 
-    private func readChanges() -> Set<String> {
+    private func readChanges() -> (Set<String>, overflowed: Bool) {
         var changed = Set<String>()
+        var overflowed = false
         let size = 64 * 1024
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: MemoryLayout<inotify_event>.alignment)
+        // Aligned for inotify_event; the kernel pads each record's name so the next one is aligned too.
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: MemoryLayout<inotify_event>.alignment)
         defer { buffer.deallocate() }
         while true {
-            let count = read(inotify, buffer, size)
+            let count = read(inotify, buffer.baseAddress, size)
             guard count > 0 else { break }
             var offset = 0
             while offset + MemoryLayout<inotify_event>.size <= count {
                 let event = buffer.load(fromByteOffset: offset, as: inotify_event.self)
                 let nameStart = offset + MemoryLayout<inotify_event>.size
-                let name = event.len > 0 ? String(cString: buffer.advanced(by: nameStart).assumingMemoryBound(to: CChar.self)) : ""
-                if let directory = directories[event.wd] { changed.insert(directory + "/" + name) }
-                offset = nameStart + Int(event.len)
+                let nameEnd = min(nameStart + Int(event.len), count)
+                // The name is NUL-padded to `len` bytes: decode up to the first NUL, within the record.
+                let nameBytes = buffer[nameStart..<nameEnd].prefix { $0 != 0 }
+                let name = String(decoding: nameBytes, as: UTF8.self)
+                if event.mask & UInt32(IN_Q_OVERFLOW) != 0 || event.mask & UInt32(IN_IGNORED) != 0 { overflowed = true }
+                if let directory = directories[event.wd], !name.isEmpty { changed.insert(directory + "/" + name) }
+                offset = nameEnd
             }
         }
-        return changed
+        return (changed, overflowed)
     }
 }

@@ -34,7 +34,8 @@ public struct JournalLogHandler: LogHandler {
         ]
         let merged = metadata.merging(event.metadata ?? [:]) { _, call in call }
         for key in merged.keys.sorted() {
-            guard let name = Self.fieldName(key) else { continue }
+            // The fields set above are the handler's own: metadata cannot replace or repeat them.
+            guard let name = Self.fieldName(key), !Self.reserved.contains(name) else { continue }
             fields.append("\(name)=\(merged[key]!)")
         }
         Self.send(fields)
@@ -56,6 +57,8 @@ public struct JournalLogHandler: LogHandler {
         }
         _ = vectors.withUnsafeBufferPointer { sd_journal_sendv($0.baseAddress, Int32($0.count)) }
     }
+
+    static let reserved: Set<String> = ["MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "CODE_FILE", "CODE_LINE", "CODE_FUNC"]
 
     /// syslog priorities, as journalctl -p filters them.
     public static func priority(_ level: Logger.Level) -> Int {

@@ -4,7 +4,8 @@ import Glibc
 /// A one-shot timer on the wall clock (`timerfd` on `CLOCK_REALTIME`, armed with an absolute
 /// time and `TFD_TIMER_CANCEL_ON_SET`): it fires at a civil instant even across suspend, and a
 /// clock step cancels it at once so that the caller can plan again. Hand-written because no
-/// Swift library wraps timerfd. Not thread-safe: one owner arms, waits and reads it.
+/// Swift library wraps timerfd. Its calls are system calls on one descriptor, so arming from one
+/// thread while another reads is safe; ``EventWaiter`` does just that.
 public final class WallClockTimer {
     /// What a read of the timer found.
     public enum Event: Equatable, Sendable {

@@ -66,7 +66,7 @@ struct SpotCheckDaemon: AsyncParsableCommand {
         let logger = Logger(label: "spotcheckd")
         do {
             if demo { try buildDemo(deployment) }
-            let clock = try DaemonClock(file: clockFile)
+            let clock = try DaemonClock(file: clockFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
             let scheduler = try Scheduler(deployment: deployment, reload: { try await self.deployment() }, clock: clock, logger: logger)
             let reloader = await Reloader(scheduler: scheduler)  // SIGHUP is trapped from here, before READY=1
             let group = ServiceGroup(configuration: ServiceGroupConfiguration(

@@ -31,16 +31,24 @@ struct AlertRulesTests {
         #expect(alerts[2].inspection == "R1/A" && alerts[2].overdueWorkdays == 5 && alerts[2].jurisdiction == "640100")
     }
 
-    @Test("a transition is a subject new to an alert state or in another one; a subject gone is cleared")
+    @Test("a transition is a subject new to an alert state or in another one; the same state with moved figures is refreshed, not raised; a subject gone is cleared")
     func transitions() {
-        let overdue = Alert(kind: .overdue, subject: "deadline/R1/report", article: 13, detail: "report")
+        let overdue = Alert(kind: .overdue, subject: "deadline/R1/report", article: 13, overdueWorkdays: 1, detail: "report")
         let dueSoon = Alert(kind: .dueSoon, subject: "deadline/R2/report", article: 13, detail: "report")
-        let (raised, cleared) = AlertRules.transitions(kept: ["deadline/R1/report": .dueSoon, "deadline/R2/report": .dueSoon, "deadline/R3/report": .overdue],
-                                                       now: [overdue, dueSoon])
+        let stillOverdue = Alert(kind: .overdue, subject: "deadline/R4/report", article: 13, overdueWorkdays: 3, detail: "report")
+        var olderOverdue = stillOverdue
+        olderOverdue.overdueWorkdays = 2
+        var keptDueSoon = overdue
+        keptDueSoon.kind = .dueSoon
+        let kept = ["deadline/R1/report": keptDueSoon, "deadline/R2/report": dueSoon,
+                    "deadline/R3/report": Alert(kind: .overdue, subject: "deadline/R3/report", article: 13, detail: "report"),
+                    "deadline/R4/report": olderOverdue]
+        let (raised, refreshed, cleared) = AlertRules.transitions(kept: kept, now: [overdue, dueSoon, stillOverdue])
         #expect(raised == [overdue], "R1 moved from due soon to overdue; R2 is unchanged")
+        #expect(refreshed == [stillOverdue], "R4 is still overdue, one more working day")
         #expect(cleared == ["deadline/R3/report"])
-        let again = AlertRules.transitions(kept: ["deadline/R1/report": .overdue, "deadline/R2/report": .dueSoon], now: [overdue, dueSoon])
-        #expect(again.raised.isEmpty && again.cleared.isEmpty, "the same state again raises nothing")
+        let again = AlertRules.transitions(kept: ["deadline/R1/report": overdue, "deadline/R2/report": dueSoon], now: [overdue, dueSoon])
+        #expect(again.raised.isEmpty && again.refreshed.isEmpty && again.cleared.isEmpty, "the same state again changes nothing")
     }
 
     @Test("entries: one per alert up to the fold limit per kind, one summary with the count above it, or for everything after a downtime")

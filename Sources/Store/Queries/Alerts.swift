@@ -12,11 +12,14 @@ public struct AlertStateChange: Sendable {
     public var day: CivilDate
     /// Subjects newly in an alert state or in another one.
     public var raised: [Alert]
+    /// Subjects in the same state whose figures moved (kept as they are now; not logged again).
+    public var refreshed: [Alert]
     /// Subjects no longer in one.
     public var cleared: [String]
-    public init(day: CivilDate, raised: [Alert], cleared: [String]) {
+    public init(day: CivilDate, raised: [Alert], refreshed: [Alert] = [], cleared: [String]) {
         self.day = day
         self.raised = raised
+        self.refreshed = refreshed
         self.cleared = cleared
     }
 }
@@ -37,8 +40,10 @@ extension SpotCheckStore {
         try read { db in try DaemonEvaluation.find(db, key: 1) }
     }
 
-    /// Applies one evaluation: raised subjects written unlogged, cleared ones removed, the
-    /// evaluation stamped, and an audit entry when anything changed, in one transaction.
+    /// Applies one evaluation: raised subjects written unlogged, cleared ones removed, and an
+    /// audit entry naming them when any was, in one transaction; the kept figures refreshed and
+    /// the evaluation stamped with it (bookkeeping of the daemon, like marking entries logged:
+    /// no decision, so no audit entry of their own).
     /// Refused when anything was recorded since `expectedSeq` (the evaluation read older state).
     public func applyEvaluation(_ change: AlertStateChange, expectedSeq: Int64, actor: String) throws(StoreError) {
         try write { db in
@@ -46,20 +51,27 @@ extension SpotCheckStore {
             let at = now()
             var seq = expectedSeq
             if !change.raised.isEmpty || !change.cleared.isEmpty {
+                // History: which subjects were raised, by kind, and which cleared.
                 struct Details: Encodable {
                     var day: String
-                    var raised: [String: Int]
-                    var cleared: Int
+                    var raised: [String: [String]]
+                    var cleared: [String]
                 }
-                var counts: [String: Int] = [:]
-                for alert in change.raised { counts[alert.kind.rawValue, default: 0] += 1 }
+                var raised: [String: [String]] = [:]
+                for alert in change.raised { raised[alert.kind.rawValue, default: []].append(alert.subject) }
                 seq = try AuditLog.append(db, at: at, actor: actor, action: .alertsEvaluate, subject: "alerts",
-                                          details: Details(day: change.day.description, raised: counts, cleared: change.cleared.count)).seq
+                                          details: Details(day: change.day.description, raised: raised, cleared: change.cleared)).seq
                 let delete = try db.makeStatement(sql: "DELETE FROM alert_state WHERE subject = ?")
                 for subject in change.cleared { try delete.execute(arguments: [subject]) }
                 for alert in change.raised {
                     try Stored(AlertStateRecord(alert: alert, raisedOn: change.day, raisedAt: at)).save(db)
                 }
+            }
+            // Kept figures brought up to date, the row otherwise as raised (bookkeeping, not history).
+            let refresh = try db.makeStatement(sql: "UPDATE alert_state SET alert = ? WHERE subject = ? AND kind = ?")
+            let encoder = JSONEncoder()
+            for alert in change.refreshed {
+                try refresh.execute(arguments: [String(decoding: try encoder.encode(alert), as: UTF8.self), alert.subject, alert.kind.rawValue])
             }
             try Stored(DaemonEvaluation(day: change.day, at: at, auditSeq: seq)).save(db)
         }
