@@ -189,6 +189,13 @@ public enum AlertRules {
     /// whose figures moved, e.g. the working days overdue (refreshed: kept, not logged again),
     /// and subjects no longer in one (cleared).
     public static func transitions(kept: [String: Alert], now current: [Alert]) -> (raised: [Alert], refreshed: [Alert], cleared: [String]) {
+        transitions(kept: kept.mapValues { (kind: $0.kind, fingerprint: $0) }, now: current, fingerprint: { $0 })
+    }
+
+    /// The same, with each alert kept as its kind and a fingerprint of its figures (what the
+    /// store keeps, so that the kept state need not be decoded on every evaluation).
+    public static func transitions<Fingerprint: Equatable>(kept: [String: (kind: AlertKind, fingerprint: Fingerprint)], now current: [Alert],
+                                                           fingerprint: (Alert) -> Fingerprint) -> (raised: [Alert], refreshed: [Alert], cleared: [String]) {
         var raised: [Alert] = []
         var refreshed: [Alert] = []
         var seen = Set<String>()
@@ -198,7 +205,7 @@ public enum AlertRules {
                 raised.append(alert)
                 continue
             }
-            if old != alert { refreshed.append(alert) }
+            if old.fingerprint != fingerprint(alert) { refreshed.append(alert) }
         }
         let cleared = kept.keys.filter { !seen.contains($0) }.sorted()
         return (raised, refreshed, cleared)

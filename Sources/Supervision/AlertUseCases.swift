@@ -57,13 +57,19 @@ extension Supervisor {
         }
         var result = AlertRules.alerts(for: tracked, escalateAfter: settings.escalateAfterWorkdays, calendar: calendar)
         // Art. 9: an ended inspection whose record leaves out an item (the report is refused until it is made good).
-        for id in try store.roundIDs(in: .ended) {
-            let procedure = try procedure(id)
-            guard let ended = procedure.date(of: .ended), ended <= day else { continue }
-            for (institution, codes) in try missingItems(procedure) {
-                result.append(Alert(kind: .checklistMissing, subject: "checklist/\(id)/\(institution)", article: 9, round: id,
-                                    inspection: "\(id)/\(institution)", institution: institution, jurisdiction: procedure.plan.jurisdiction,
-                                    category: procedure.plan.category.rawValue, detail: codes.joined(separator: ", ")))
+        var checklists: [String: [String]] = [:]
+        for record in try store.coverageRecords(roundsIn: .ended) {
+            guard let ended = record.ended, ended <= day else { continue }
+            for institution in record.institutions {
+                let results = record.results(of: institution)
+                let onDay = results.values.map(\.on).max() ?? ended
+                let key = "\(record.category.rawValue)/\(onDay)"
+                if checklists[key] == nil { checklists[key] = try checklist(category: record.category, at: .endOf(onDay)).entries.map(\.code) }
+                let missing = ChecklistCoverage.missing(items: checklists[key]!, results: results.mapValues { ($0.result, $0.note) })
+                guard !missing.isEmpty else { continue }
+                result.append(Alert(kind: .checklistMissing, subject: "checklist/\(record.round)/\(institution)", article: 9, round: record.round,
+                                    inspection: "\(record.round)/\(institution)", institution: institution, jurisdiction: record.jurisdiction,
+                                    category: record.category.rawValue, detail: missing.joined(separator: ", ")))
             }
         }
         // A missing notice: one alert per year whose provisional days open deadlines reach into.
@@ -100,8 +106,7 @@ extension Supervisor {
             let seq = try store.lastAuditSeq()
             let last = try store.lastEvaluation()
             let current = try alerts(asOf: day, settings: settings)
-            let kept = Dictionary(try store.alertStates().map { ($0.subject, $0.alert) }, uniquingKeysWith: { first, _ in first })
-            let (raised, refreshed, cleared) = AlertRules.transitions(kept: kept, now: current)
+            let (raised, refreshed, cleared) = AlertRules.transitions(kept: try store.keptAlerts(), now: current, fingerprint: SpotCheckStore.alertJSON)
             // Refused when the CLI recorded something meanwhile: evaluate again on the newer state.
             let applied: Bool
             do {

@@ -30,6 +30,28 @@ extension SpotCheckStore {
         try read { db in try AlertStateRecord.all(db, AlertStateRecord.request().order(Column("subject"))) }
     }
 
+    /// The alert state as kept, undecoded: per subject its kind and its stored JSON, the
+    /// fingerprint the evaluator compares with ``alertJSON(_:)`` of the alert in force.
+    public func keptAlerts() throws(StoreError) -> [String: (kind: AlertKind, fingerprint: String)] {
+        try read { db in
+            var kept: [String: (kind: AlertKind, fingerprint: String)] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT subject, kind, alert FROM alert_state")
+            while let row = try rows.next() {
+                let text: String = row[1]
+                guard let kind = AlertKind(rawValue: text) else { throw StoreError.corrupt("alert_state.kind: stored value \"\(text)\" is not one of \(AlertKind.allCases.map(\.rawValue))") }
+                kept[row[0]] = (kind, row[2])
+            }
+            return kept
+        }
+    }
+
+    /// How an alert is kept: JSON with sorted keys, so that equal alerts have equal text.
+    public static func alertJSON(_ alert: Alert) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(alert)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
     /// The alerts raised whose journal entry is not written yet (a crash between the two).
     public func unloggedAlerts() throws(StoreError) -> [AlertStateRecord] {
         try read { db in try AlertStateRecord.all(db, AlertStateRecord.request().filter(Column("logged") == false).order(Column("subject"))) }
@@ -63,16 +85,18 @@ extension SpotCheckStore {
                                           details: Details(day: change.day.description, raised: raised, cleared: change.cleared)).seq
                 let delete = try db.makeStatement(sql: "DELETE FROM alert_state WHERE subject = ?")
                 for subject in change.cleared { try delete.execute(arguments: [subject]) }
+                let upsert = try db.makeStatement(sql: """
+                    INSERT INTO alert_state (subject, kind, alert, raised_on, raised_at, logged) VALUES (?, ?, ?, ?, ?, 0)
+                    ON CONFLICT(subject) DO UPDATE SET kind = excluded.kind, alert = excluded.alert, raised_on = excluded.raised_on,
+                        raised_at = excluded.raised_at, logged = 0
+                    """)
                 for alert in change.raised {
-                    try Stored(AlertStateRecord(alert: alert, raisedOn: change.day, raisedAt: at)).save(db)
+                    try upsert.execute(arguments: [alert.subject, alert.kind.rawValue, Self.alertJSON(alert), change.day.description, at])
                 }
             }
             // Kept figures brought up to date, the row otherwise as raised (bookkeeping, not history).
             let refresh = try db.makeStatement(sql: "UPDATE alert_state SET alert = ? WHERE subject = ? AND kind = ?")
-            let encoder = JSONEncoder()
-            for alert in change.refreshed {
-                try refresh.execute(arguments: [String(decoding: try encoder.encode(alert), as: UTF8.self), alert.subject, alert.kind.rawValue])
-            }
+            for alert in change.refreshed { try refresh.execute(arguments: [Self.alertJSON(alert), alert.subject, alert.kind.rawValue]) }
             try Stored(DaemonEvaluation(day: change.day, at: at, auditSeq: seq)).save(db)
         }
     }

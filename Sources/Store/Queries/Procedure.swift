@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 public import Records
 public import Regulation
+public import Rosters
 public import WorkingDays
 
 private struct DatedStepDetails: Encodable {
@@ -58,6 +59,26 @@ public struct ProcedureRecord: Sendable, Hashable {
     }
 }
 
+/// What checklist coverage (Art. 9) needs of a round, read in bulk for the daemon: no teams, no
+/// manifests.
+public struct CoverageRecord: Sendable, Hashable {
+    public var round: String
+    public var category: Category
+    public var jurisdiction: String
+    /// The day the inspection work ended (its newest row).
+    public var ended: CivilDate?
+    public var institutions: [String]
+    /// Every result recorded, oldest first.
+    public var results: [InspectionResult]
+
+    /// The newest result per item of an inspection.
+    public func results(of institution: String) -> [String: InspectionResult] {
+        var latest: [String: InspectionResult] = [:]
+        for result in results where result.institution == institution { latest[result.code] = result }
+        return latest
+    }
+}
+
 /// A filter of the stored deadlines, for range reads.
 public struct DeadlineQuery: Sendable, Hashable {
     /// Only deadlines whose period had started by the end of this day, and not done by then.
@@ -88,6 +109,35 @@ extension SpotCheckStore {
     }
 
     /// The inspection with this row number (the short id `round show` prints), as (round, institution).
+    /// Coverage records of every round in `state`, in three reads whatever their number.
+    public func coverageRecords(roundsIn state: RoundState) throws(StoreError) -> [CoverageRecord] {
+        try read { db in
+            var records: [String: CoverageRecord] = [:]
+            var order: [String] = []
+            let rounds = try Row.fetchAll(db, sql: """
+                SELECT r.id, p.category, p.jurisdiction,
+                       (SELECT s.on_date FROM round_step s WHERE s.round = r.id AND s.step = 'ended' ORDER BY s.rowid DESC LIMIT 1) AS ended
+                FROM round r JOIN plan p ON p.id = r.plan WHERE r.state = ? ORDER BY r.id
+                """, arguments: [state.rawValue])
+            for row in rounds {
+                let id: String = row["id"]
+                let ended: String? = row["ended"]
+                records[id] = CoverageRecord(round: id, category: try row.term("category", in: "plan"), jurisdiction: row["jurisdiction"],
+                                             ended: ended.flatMap { CivilDate($0) }, institutions: [], results: [])
+                order.append(id)
+            }
+            guard !order.isEmpty else { return [] }
+            let inRounds = "IN (SELECT id FROM round WHERE state = ?)"
+            let inspections = try Row.fetchCursor(db, sql: "SELECT round, institution FROM inspection WHERE round \(inRounds) ORDER BY round, institution",
+                                                  arguments: [state.rawValue])
+            while let row = try inspections.next() { records[row[0] as String]?.institutions.append(row[1]) }
+            let results = try Stored<InspectionResult>.fetchAll(db, sql: "SELECT * FROM inspection_result WHERE round \(inRounds) ORDER BY id",
+                                                                arguments: [state.rawValue])
+            for result in results { records[result.value.round]?.results.append(result.value) }
+            return order.compactMap { records[$0] }
+        }
+    }
+
     public func inspection(number: Int64) throws(StoreError) -> Inspection? {
         try read { db in try Stored<Inspection>.fetchOne(db, sql: "SELECT * FROM inspection WHERE rowid = ?", arguments: [number])?.value }
     }
