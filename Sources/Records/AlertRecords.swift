@@ -12,8 +12,11 @@ public struct AlertStateRecord: Codable, Sendable, Hashable {
     public var raisedAt: String
     /// Whether its journal entry has been written.
     public var logged: Bool
+    /// ``Alert/fingerprint`` as kept ('' for a row kept before fingerprints).
+    public var fingerprint: String
 
     public init(alert: Alert, raisedOn: CivilDate, raisedAt: String, logged: Bool = false) {
+        fingerprint = alert.fingerprint
         subject = alert.subject
         kind = alert.kind
         self.alert = alert
@@ -22,7 +25,7 @@ public struct AlertStateRecord: Codable, Sendable, Hashable {
         self.logged = logged
     }
 
-    enum CodingKeys: String, CodingKey { case subject, kind, alert, raisedOn = "raised_on", raisedAt = "raised_at", logged }
+    enum CodingKeys: String, CodingKey { case subject, kind, alert, raisedOn = "raised_on", raisedAt = "raised_at", logged, fingerprint }
 }
 
 /// The daemon's last evaluation.

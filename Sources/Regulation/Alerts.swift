@@ -114,6 +114,14 @@ public struct Alert: Sendable, Hashable, Codable {
         case kind, subject, article, round, inspection, institution, jurisdiction, category, deadline
         case overdueWorkdays = "overdue_workdays", provisional, detail, count
     }
+
+    /// Every figure of the alert in one string: equal alerts, equal fingerprints. The store keeps
+    /// it beside the alert so that an evaluation compares strings, not decoded values.
+    public var fingerprint: String {
+        [kind.rawValue, subject, article.map(String.init) ?? "", round ?? "", inspection ?? "", institution ?? "", jurisdiction ?? "",
+         category ?? "", deadline?.description ?? "", overdueWorkdays.map(String.init) ?? "", provisional ? "1" : "0", detail,
+         count.map(String.init) ?? ""].joined(separator: "\u{1F}")
+    }
 }
 
 /// A deadline with its status as of a day, as the evaluator reads it.

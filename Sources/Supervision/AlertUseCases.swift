@@ -106,7 +106,7 @@ extension Supervisor {
             let seq = try store.lastAuditSeq()
             let last = try store.lastEvaluation()
             let current = try alerts(asOf: day, settings: settings)
-            let (raised, refreshed, cleared) = AlertRules.transitions(kept: try store.keptAlerts(), now: current, fingerprint: SpotCheckStore.alertJSON)
+            let (raised, refreshed, cleared) = AlertRules.transitions(kept: try store.keptAlerts(), now: current, fingerprint: \.fingerprint)
             // Refused when the CLI recorded something meanwhile: evaluate again on the newer state.
             let applied: Bool
             do {

@@ -298,6 +298,15 @@ enum Migrations {
                 t.column("audit_seq", .integer).notNull()
             }
         }
+        migrator.registerMigration("v9-alert-fingerprint") { db in
+            // Each kept alert's figures in one string (Alert.fingerprint), so that an evaluation
+            // compares strings instead of decoding every kept alert; '' until first refreshed.
+            try db.alter(table: "alert_state") { t in t.add(column: "fingerprint", .text).notNull().defaults(to: "") }
+            // Checklist coverage reads the rounds in a state (ended) without scanning them all, and
+            // each one's steps by round.
+            try db.create(index: "round_by_state", on: "round", columns: ["state"])
+            try db.create(index: "round_step_by_round", on: "round_step", columns: ["round", "step"])
+        }
         return migrator
     }
 }

@@ -30,12 +30,12 @@ extension SpotCheckStore {
         try read { db in try AlertStateRecord.all(db, AlertStateRecord.request().order(Column("subject"))) }
     }
 
-    /// The alert state as kept, undecoded: per subject its kind and its stored JSON, the
-    /// fingerprint the evaluator compares with ``alertJSON(_:)`` of the alert in force.
+    /// The alert state as kept, undecoded: per subject its kind and the fingerprint the
+    /// evaluator compares with ``Alert/fingerprint`` of the alert in force.
     public func keptAlerts() throws(StoreError) -> [String: (kind: AlertKind, fingerprint: String)] {
         try read { db in
             var kept: [String: (kind: AlertKind, fingerprint: String)] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT subject, kind, alert FROM alert_state")
+            let rows = try Row.fetchCursor(db, sql: "SELECT subject, kind, fingerprint FROM alert_state")
             while let row = try rows.next() {
                 let text: String = row[1]
                 guard let kind = AlertKind(rawValue: text) else { throw StoreError.corrupt("alert_state.kind: stored value \"\(text)\" is not one of \(AlertKind.allCases.map(\.rawValue))") }
@@ -86,17 +86,19 @@ extension SpotCheckStore {
                 let delete = try db.makeStatement(sql: "DELETE FROM alert_state WHERE subject = ?")
                 for subject in change.cleared { try delete.execute(arguments: [subject]) }
                 let upsert = try db.makeStatement(sql: """
-                    INSERT INTO alert_state (subject, kind, alert, raised_on, raised_at, logged) VALUES (?, ?, ?, ?, ?, 0)
+                    INSERT INTO alert_state (subject, kind, alert, raised_on, raised_at, logged, fingerprint) VALUES (?, ?, ?, ?, ?, 0, ?)
                     ON CONFLICT(subject) DO UPDATE SET kind = excluded.kind, alert = excluded.alert, raised_on = excluded.raised_on,
-                        raised_at = excluded.raised_at, logged = 0
+                        raised_at = excluded.raised_at, logged = 0, fingerprint = excluded.fingerprint
                     """)
                 for alert in change.raised {
-                    try upsert.execute(arguments: [alert.subject, alert.kind.rawValue, Self.alertJSON(alert), change.day.description, at])
+                    try upsert.execute(arguments: [alert.subject, alert.kind.rawValue, Self.alertJSON(alert), change.day.description, at, alert.fingerprint])
                 }
             }
             // Kept figures brought up to date, the row otherwise as raised (bookkeeping, not history).
-            let refresh = try db.makeStatement(sql: "UPDATE alert_state SET alert = ? WHERE subject = ? AND kind = ?")
-            for alert in change.refreshed { try refresh.execute(arguments: [Self.alertJSON(alert), alert.subject, alert.kind.rawValue]) }
+            let refresh = try db.makeStatement(sql: "UPDATE alert_state SET alert = ?, fingerprint = ? WHERE subject = ? AND kind = ?")
+            for alert in change.refreshed {
+                try refresh.execute(arguments: [Self.alertJSON(alert), alert.fingerprint, alert.subject, alert.kind.rawValue])
+            }
             try Stored(DaemonEvaluation(day: change.day, at: at, auditSeq: seq)).save(db)
         }
     }

@@ -109,7 +109,8 @@ extension SpotCheckStore {
     }
 
     /// The inspection with this row number (the short id `round show` prints), as (round, institution).
-    /// Coverage records of every round in `state`, in three reads whatever their number.
+    /// Coverage records of every round in `state` whose inspection work has ended (an `ended`
+    /// step is recorded), in three reads whatever their number.
     public func coverageRecords(roundsIn state: RoundState) throws(StoreError) -> [CoverageRecord] {
         try read { db in
             var records: [String: CoverageRecord] = [:]
@@ -122,12 +123,13 @@ extension SpotCheckStore {
             for row in rounds {
                 let id: String = row["id"]
                 let ended: String? = row["ended"]
+                guard ended != nil else { continue }
                 records[id] = CoverageRecord(round: id, category: try row.term("category", in: "plan"), jurisdiction: row["jurisdiction"],
                                              ended: ended.flatMap { CivilDate($0) }, institutions: [], results: [])
                 order.append(id)
             }
             guard !order.isEmpty else { return [] }
-            let inRounds = "IN (SELECT id FROM round WHERE state = ?)"
+            let inRounds = "IN (SELECT id FROM round WHERE state = ? AND EXISTS (SELECT 1 FROM round_step s WHERE s.round = round.id AND s.step = 'ended'))"
             let inspections = try Row.fetchCursor(db, sql: "SELECT round, institution FROM inspection WHERE round \(inRounds) ORDER BY round, institution",
                                                   arguments: [state.rawValue])
             while let row = try inspections.next() { records[row[0] as String]?.institutions.append(row[1]) }
