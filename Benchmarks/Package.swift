@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // What the process benchmarks share: spawning the binaries, the 1,000,000-inspection database.
+        .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport", swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "WorkingDaysBenchmarks",
             dependencies: [
@@ -45,10 +47,18 @@ let package = Package(
         .executableTarget(
             name: "DeadlineBenchmarks",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             path: "Benchmarks/DeadlineBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "DaemonBenchmarks",
+            dependencies: ["BenchmarkSupport", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/DaemonBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

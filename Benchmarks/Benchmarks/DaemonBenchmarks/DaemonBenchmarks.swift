@@ -1,0 +1,126 @@
+import Benchmark
+import BenchmarkSupport
+import Foundation
+
+// Targets (issue 9), spotcheckd on a database with 1,000,000 inspections:
+// - start to READY=1 under 100 ms (READY comes after the first evaluation);
+// - resident memory under 64 MiB (peak, VmHWM, at READY);
+// - a CLI write seen within 5 s (from the writing process's exit to the STATUS= of the
+//   evaluation it caused);
+// - idle: no wake-ups between events but the watchdog's (context switches of every thread over
+//   a minute, printed; with WATCHDOG_USEC=20 s, 3 pings a minute are expected).
+
+let workspace = Workspace("spotcheck-daemon-benchmark")
+let notifyPath = workspace.directory.appendingPathComponent("notify").path
+
+/// The notify socket systemd would listen on.
+final class NotifySocket: @unchecked Sendable {
+    let descriptor: Int32
+    init(path: String) {
+        unlink(path)
+        descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in path.utf8.enumerated() { raw[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        precondition(bound == 0, "bind \(path)")
+    }
+
+    /// Datagrams until one contains `text`; stops the run if none comes within 30 s.
+    func wait(for text: String) -> String {
+        while true {
+            var descriptor = pollfd(fd: self.descriptor, events: Int16(POLLIN), revents: 0)
+            precondition(poll(&descriptor, 1, 30_000) == 1, "no \(text) within 30 s")
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = recv(self.descriptor, &buffer, buffer.count, 0)
+            let message = String(decoding: buffer[0..<max(count, 0)], as: UTF8.self)
+            if message.contains(text) { return message }
+        }
+    }
+}
+
+/// A field of /proc/PID/status, in its unit (kB for memory), summed over the threads for context switches.
+func status(_ pid: pid_t, _ field: String) -> Int {
+    let text = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+    let line = text.split(separator: "\n").first { $0.hasPrefix(field + ":") } ?? ""
+    return Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") ?? 0
+}
+
+func contextSwitches(_ pid: pid_t) -> Int {
+    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+    return tasks.reduce(0) { total, task in
+        let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/status", encoding: .utf8)) ?? ""
+        return total + text.split(separator: "\n").filter { $0.contains("ctxt_switches") }
+            .reduce(0) { $0 + (Int($1.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "") ?? 0) }
+    }
+}
+
+let notify: NotifySocket = {
+    precondition(FileManager.default.isExecutableFile(atPath: spotcheckd), "build first: swift build -c release (Benchmarks/run does)")
+    let notice = workspace.directory.appendingPathComponent("ningxia-2026.yaml").path
+    try? BenchmarkSupport.notice(daysOff: "[]").write(toFile: notice, atomically: true, encoding: .utf8)
+    workspace.makeMillionInspectionDatabase(notice: notice)
+    let socket = NotifySocket(path: notifyPath)
+    // A first start raises every alert (folded into summaries); the starts measured below are restarts.
+    let pid = workspace.start(spotcheckd, ["--log", "stderr"], extra: ["NOTIFY_SOCKET": notifyPath])
+    _ = socket.wait(for: "READY=1")
+    kill(pid, SIGTERM)
+    workspace.reap(pid)
+    return socket
+}()
+
+/// An inspection of a demo round, for the CLI writes.
+let inspection: String = {
+    _ = notify
+    let text = String(decoding: workspace.run("/usr/bin/sqlite3", [workspace.database,
+        "SELECT round || '/' || institution FROM inspection WHERE round LIKE '640000-2026-%' ORDER BY round, institution LIMIT 1"]), as: UTF8.self)
+    return text.trimmingCharacters(in: .whitespacesAndNewlines)
+}()
+
+let benchmarks: @Sendable () -> Void = {
+    _ = notify
+    let peak = BenchmarkMetric.custom("peak resident memory at READY (MiB)", polarity: .prefersSmaller, useScalingFactor: false)
+    let seen = BenchmarkMetric.custom("CLI write to STATUS= (ms)", polarity: .prefersSmaller, useScalingFactor: false)
+    let wakeUps = BenchmarkMetric.custom("context switches in 60 s idle (all threads)", polarity: .prefersSmaller, useScalingFactor: false)
+    Benchmark.defaultConfiguration = .init(metrics: [.wallClock], timeUnits: .milliseconds, maxDuration: .seconds(60), maxIterations: 15)
+
+    Benchmark("spotcheckd start to READY=1, 1M inspections", configuration: .init(metrics: [.wallClock, peak])) { benchmark in
+        for _ in benchmark.scaledIterations {
+            benchmark.startMeasurement()
+            let pid = workspace.start(spotcheckd, ["--log", "stderr"], extra: ["NOTIFY_SOCKET": notifyPath])
+            _ = notify.wait(for: "READY=1")
+            benchmark.stopMeasurement()
+            benchmark.measurement(peak, status(pid, "VmHWM") / 1024)
+            kill(pid, SIGTERM)
+            workspace.reap(pid)
+        }
+    }
+
+    Benchmark("spotcheckd: a CLI write (finding add) seen, 1M inspections", configuration: .init(metrics: [seen], maxIterations: 10)) { benchmark in
+        let pid = workspace.start(spotcheckd, ["--log", "stderr"], extra: ["NOTIFY_SOCKET": notifyPath])
+        _ = notify.wait(for: "READY=1")
+        for _ in benchmark.scaledIterations {
+            workspace.run(spotcheck, ["finding", "add", inspection, "--text", "benchmark write"], extra: ["SPOTCHECK_NOW": "2026-12-01T10:00:00+08:00"])
+            let written = ContinuousClock.now
+            _ = notify.wait(for: "STATUS=")
+            benchmark.measurement(seen, Int(((ContinuousClock.now - written) / .milliseconds(1)).rounded()))
+        }
+        kill(pid, SIGTERM)
+        workspace.reap(pid)
+    }
+
+    Benchmark("spotcheckd idle for 60 s, watchdog every 10 s", configuration: .init(metrics: [wakeUps], maxDuration: .seconds(200), maxIterations: 1)) { benchmark in
+        let pid = workspace.start(spotcheckd, ["--log", "stderr"], extra: ["NOTIFY_SOCKET": notifyPath, "WATCHDOG_USEC": "20000000"])
+        _ = notify.wait(for: "READY=1")
+        sleep(2)
+        let before = contextSwitches(pid)
+        sleep(60)
+        benchmark.measurement(wakeUps, contextSwitches(pid) - before)
+        kill(pid, SIGTERM)
+        workspace.reap(pid)
+    }
+}
