@@ -100,7 +100,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("spotcheckd: a CLI write (finding add) seen, 1M inspections", configuration: .init(metrics: [seen], maxIterations: 10)) { benchmark in
+    Benchmark("spotcheckd: a CLI write (finding add) seen, 1M inspections", configuration: .init(metrics: [seen], warmupIterations: 0, maxIterations: 10)) { benchmark in
         let pid = workspace.start(spotcheckd, ["--log", "stderr"], extra: ["NOTIFY_SOCKET": notifyPath])
         _ = notify.wait(for: "READY=1")
         for _ in benchmark.scaledIterations {
@@ -113,7 +113,7 @@ let benchmarks: @Sendable () -> Void = {
         workspace.reap(pid)
     }
 
-    Benchmark("spotcheckd idle for 60 s, watchdog every 10 s", configuration: .init(metrics: [wakeUps], maxDuration: .seconds(200), maxIterations: 1)) { benchmark in
+    Benchmark("spotcheckd idle for 60 s, watchdog every 10 s", configuration: .init(metrics: [wakeUps], warmupIterations: 0, maxDuration: .seconds(200), maxIterations: 1)) { benchmark in
         let pid = workspace.start(spotcheckd, ["--log", "stderr"], extra: ["NOTIFY_SOCKET": notifyPath, "WATCHDOG_USEC": "20000000"])
         _ = notify.wait(for: "READY=1")
         sleep(2)
