@@ -1,5 +1,5 @@
 import CSystemd
-import Dispatch
+import Foundation
 import Glibc
 
 /// What woke a wait.
@@ -25,14 +25,13 @@ public struct Wakes: Sendable, Equatable {
 ///
 /// One task at a time calls ``arm(at:)``, ``watch(directory:)`` and ``wait(timeout:)``, and
 /// ``watch(directory:)`` only before the first wait (the directories are then read by the wait's
-/// queue); ``interrupt()`` may be called from anywhere. The blocking poll runs on a queue of its
+/// thread); ``interrupt()`` may be called from anywhere. The blocking poll runs on a thread of its
 /// own, never on the cooperative pool.
 public final class EventWaiter: @unchecked Sendable {
     public let timer: WallClockTimer
     private let inotify: Int32
     private let wakeup: Int32
     private var directories: [Int32: String] = [:]
-    private let queue = DispatchQueue(label: "spotcheck.event-waiter")
 
     public init() throws(SystemError) {
         timer = try WallClockTimer()
@@ -68,8 +67,12 @@ public final class EventWaiter: @unchecked Sendable {
     /// ``interrupt()`` is called, or `timeout` passes (`nil`: no timeout).
     public func wait(timeout: Duration?) async -> Wakes {
         let milliseconds: Int32 = timeout.map { Int32(clamping: max($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000, 0)) } ?? -1
+        // A thread of its own for each wait, not a dispatch worker: a wait can last until the next
+        // midnight, and a worker blocked that long is one the shared pool has lost.
         return await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: self.poll(milliseconds)) }
+            let thread = Thread { continuation.resume(returning: self.poll(milliseconds)) }
+            thread.name = "spotcheck-wait"
+            thread.start()
         }
     }
 
