@@ -65,6 +65,14 @@ public enum AlertKind: String, CaseIterable, Codable, Sendable, Comparable {
         }
     }
 
+    /// Kinds logged again once a working day while they last (a reminder: still overdue).
+    public var remindsDaily: Bool {
+        switch self {
+        case .overdue, .escalated, .findingOverdue: true
+        default: false
+        }
+    }
+
     public static func < (lhs: AlertKind, rhs: AlertKind) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
@@ -197,13 +205,14 @@ public enum AlertRules {
     /// whose figures moved, e.g. the working days overdue (refreshed: kept, not logged again),
     /// and subjects no longer in one (cleared).
     public static func transitions(kept: [String: Alert], now current: [Alert]) -> (raised: [Alert], refreshed: [Alert], cleared: [String]) {
-        transitions(kept: kept.mapValues { (kind: $0.kind, fingerprint: $0) }, now: current, fingerprint: { $0 })
+        transitions(kept: kept.mapValues { KeptAlert(kind: $0.kind, fingerprint: $0.fingerprint, raisedOn: nil) }, now: current, reminderDay: nil)
     }
 
-    /// The same, with each alert kept as its kind and a fingerprint of its figures (what the
-    /// store keeps, so that the kept state need not be decoded on every evaluation).
-    public static func transitions<Fingerprint: Equatable>(kept: [String: (kind: AlertKind, fingerprint: Fingerprint)], now current: [Alert],
-                                                           fingerprint: (Alert) -> Fingerprint) -> (raised: [Alert], refreshed: [Alert], cleared: [String]) {
+    /// The same, with each alert kept as its kind, the fingerprint of its figures and the day it
+    /// was last raised (what the store keeps, so that the kept state need not be decoded on
+    /// every evaluation). On `reminderDay` (a working day), an overdue alert last raised before
+    /// it is raised again: logged at most once per working day while it lasts.
+    public static func transitions(kept: [String: KeptAlert], now current: [Alert], reminderDay: CivilDate?) -> (raised: [Alert], refreshed: [Alert], cleared: [String]) {
         var raised: [Alert] = []
         var refreshed: [Alert] = []
         var seen = Set<String>()
@@ -213,7 +222,11 @@ public enum AlertRules {
                 raised.append(alert)
                 continue
             }
-            if old.fingerprint != fingerprint(alert) { refreshed.append(alert) }
+            if alert.kind.remindsDaily, let reminderDay, let last = old.raisedOn, last < reminderDay {
+                raised.append(alert)
+            } else if old.fingerprint != alert.fingerprint {
+                refreshed.append(alert)
+            }
         }
         let cleared = kept.keys.filter { !seen.contains($0) }.sorted()
         return (raised, refreshed, cleared)
@@ -236,6 +249,18 @@ public enum AlertRules {
             }
         }
         return result
+    }
+}
+
+/// An alert as kept between evaluations: its kind, ``Alert/fingerprint`` and the day it was last raised.
+public struct KeptAlert: Sendable, Hashable {
+    public var kind: AlertKind
+    public var fingerprint: String
+    public var raisedOn: CivilDate?
+    public init(kind: AlertKind, fingerprint: String, raisedOn: CivilDate?) {
+        self.kind = kind
+        self.fingerprint = fingerprint
+        self.raisedOn = raisedOn
     }
 }
 

@@ -106,7 +106,8 @@ extension Supervisor {
             let seq = try store.lastAuditSeq()
             let last = try store.lastEvaluation()
             let current = try alerts(asOf: day, settings: settings)
-            let (raised, refreshed, cleared) = AlertRules.transitions(kept: try store.keptAlerts(), now: current, fingerprint: \.fingerprint)
+            let reminderDay = try calendar().isWorkingDay(day) ? day : nil
+            let (raised, refreshed, cleared) = AlertRules.transitions(kept: try store.keptAlerts(), now: current, reminderDay: reminderDay)
             // Refused when the CLI recorded something meanwhile: evaluate again on the newer state.
             let applied: Bool
             do {

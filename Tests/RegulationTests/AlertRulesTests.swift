@@ -51,6 +51,19 @@ struct AlertRulesTests {
         #expect(again.raised.isEmpty && again.refreshed.isEmpty && again.cleared.isEmpty, "the same state again changes nothing")
     }
 
+    @Test("an overdue alert is raised again on a later working day (a reminder), at most once a day; a due-soon one is not")
+    func reminders() {
+        let overdue = Alert(kind: .overdue, subject: "deadline/R1/report", article: 13, overdueWorkdays: 2, detail: "report")
+        let dueSoon = Alert(kind: .dueSoon, subject: "deadline/R2/report", article: 13, detail: "report")
+        let yesterday = Self.date("2030-09-02"), today = Self.date("2030-09-03")
+        let kept = ["deadline/R1/report": KeptAlert(kind: .overdue, fingerprint: overdue.fingerprint, raisedOn: yesterday),
+                    "deadline/R2/report": KeptAlert(kind: .dueSoon, fingerprint: dueSoon.fingerprint, raisedOn: yesterday)]
+        #expect(AlertRules.transitions(kept: kept, now: [overdue, dueSoon], reminderDay: today).raised == [overdue])
+        #expect(AlertRules.transitions(kept: kept, now: [overdue, dueSoon], reminderDay: nil).raised.isEmpty, "not on a rest day")
+        let raisedToday = ["deadline/R1/report": KeptAlert(kind: .overdue, fingerprint: overdue.fingerprint, raisedOn: today)]
+        #expect(AlertRules.transitions(kept: raisedToday, now: [overdue], reminderDay: today).raised.isEmpty, "once a day")
+    }
+
     @Test("entries: one per alert up to the fold limit per kind, one summary with the count above it, or for everything after a downtime")
     func folding() {
         let many = (0..<5).map { Alert(kind: .overdue, subject: "deadline/R\($0)/report", article: 13, detail: "report") }

@@ -30,16 +30,16 @@ extension SpotCheckStore {
         try read { db in try AlertStateRecord.all(db, AlertStateRecord.request().order(Column("subject"))) }
     }
 
-    /// The alert state as kept, undecoded: per subject its kind and the fingerprint the
-    /// evaluator compares with ``Alert/fingerprint`` of the alert in force.
-    public func keptAlerts() throws(StoreError) -> [String: (kind: AlertKind, fingerprint: String)] {
+    /// The alert state as kept, undecoded: per subject its kind, the fingerprint the evaluator
+    /// compares with ``Alert/fingerprint`` of the alert in force, and the day it was raised.
+    public func keptAlerts() throws(StoreError) -> [String: KeptAlert] {
         try read { db in
-            var kept: [String: (kind: AlertKind, fingerprint: String)] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT subject, kind, fingerprint FROM alert_state")
+            var kept: [String: KeptAlert] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT subject, kind, fingerprint, raised_on FROM alert_state")
             while let row = try rows.next() {
                 let text: String = row[1]
                 guard let kind = AlertKind(rawValue: text) else { throw StoreError.corrupt("alert_state.kind: stored value \"\(text)\" is not one of \(AlertKind.allCases.map(\.rawValue))") }
-                kept[row[0]] = (kind, row[2])
+                kept[row[0]] = KeptAlert(kind: kind, fingerprint: row[2], raisedOn: (row[3] as String?).flatMap { CivilDate($0) })
             }
             return kept
         }
