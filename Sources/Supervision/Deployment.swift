@@ -2,6 +2,8 @@ import Configuration
 public import Foundation
 public import Publication
 import SystemPackage
+import Draw
+public import Regulation
 
 /// A configuration value that cannot be used: the key and what is wrong (spotcheckd exits 78,
 /// EX_CONFIG; the CLI 65).
@@ -41,6 +43,9 @@ public struct Deployment: Sendable {
     public var alerts: AlertSettings
     /// `log`: `journal`, `stderr` or `auto` (default), for spotcheckd.
     public var log: String
+    /// `compliance.minimum_rounds` (2), `compliance.minimum_rate` (5/100), `compliance.high_risk_rate`
+    /// (default each plan's), `compliance.high_risk_each_year` (false): never below Art. 8's floors.
+    public var compliance: ComplianceSettings
 
     /// Reads the configuration; throws the first unusable key.
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Deployment {
@@ -74,6 +79,17 @@ public struct Deployment: Sendable {
             }
             return value
         }
+        var compliance = ComplianceSettings()
+        compliance.minimumRounds = try number("compliance.minimum_rounds", default: 2, in: 0...12, "a number of rounds")
+        for (key, assign) in [("compliance.minimum_rate", { (rate: Rate) in compliance.minimumRate = rate }),
+                              ("compliance.high_risk_rate", { (rate: Rate) in compliance.highRiskRate = rate })] as [(String, (Rate) -> Void)] {
+            guard let text = config.string(forKey: ConfigKey(key.split(separator: ".").map(String.init))) else { continue }
+            let rate = Rate(text: text)
+            guard let rate, rate.problem == nil else { throw ConfigurationError(key: key, "\"\(text)\" is not a ratio such as 5/100") }
+            assign(rate)
+        }
+        compliance.highRiskEachYear = config.bool(forKey: ConfigKey(["compliance", "high_risk_each_year"]), default: false)
+        if let (key, message) = compliance.belowFloor { throw ConfigurationError(key: key, message) }
         return Deployment(
             configFile: configFile,
             databasePath: config.string(forKey: "db", default: stateDirectory.map { $0 + "/spotcheck.sqlite" } ?? "/var/lib/spotcheck/spotcheck.sqlite"),
@@ -84,6 +100,7 @@ public struct Deployment: Sendable {
             language: language,
             alerts: AlertSettings(escalateAfterWorkdays: try number("alerts.escalate_after_workdays", default: 5, in: 1...250, "a number of working days"),
                                   foldAbove: try number("alerts.fold_above", default: 50, in: 1...5000, "a number of alerts")),
-            log: log)
+            log: log,
+            compliance: compliance)
     }
 }

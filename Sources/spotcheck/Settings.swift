@@ -33,6 +33,8 @@ struct Settings {
     var actor: String
     /// The alert rules' settings (`alerts.*`), as the daemon has them.
     var alerts: AlertSettings
+    /// The yearly rules' thresholds (`compliance.*`).
+    var compliance: ComplianceSettings
 
     static func load(_ options: GlobalOptions) async throws -> Settings {
         let environment = ProcessInfo.processInfo.environment
@@ -54,7 +56,8 @@ struct Settings {
             clock: try fixedClock(environment["SPOTCHECK_NOW"]),
             region: Region(name: deployment.region),
             actor: options.actor ?? deployment.actor ?? login,
-            alerts: deployment.alerts)
+            alerts: deployment.alerts,
+            compliance: deployment.compliance)
     }
 
     static func fixedClock(_ text: String?) throws -> @Sendable () -> Date {
