@@ -56,7 +56,7 @@ extension Supervisor {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("spotcheck-demo-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let start = try at(back(90))
+        let start = try at(back(160))
         for (name, contents) in Self.demoFiles(seed: seed, institutions: count) {
             try contents.write(to: directory.appendingPathComponent(name))
         }
@@ -67,13 +67,14 @@ extension Supervisor {
         let source = DrawManifest.Source(name: "demo-dice", kind: "integers", description: "三名群众监督员掷骰子（示例）", expectedAt: "\(back(80))T09:30:00+08:00")
         var summary = DemoSummary(institutions: count, plans: 0, rounds: 0, findings: 0)
         var random = SplitMix64(seed: seed)
-        // Per category, one round's story, in working days before `day`: when it is drawn and
-        // ended, and how far its procedure has gone.
-        let stories: [(ended: Int, last: RoundState)] = [(60, .filed), (4, .ended), (9, .ended), (12, .reported), (25, .published), (40, .reviewed)]
+        // Per category, its rounds' stories, in working days before `day`: when each is drawn and
+        // ended, and how far its procedure has gone. Law firms have had both rounds of the year
+        // (compliance ok); the others one (a warning late in the year, Art. 8).
+        let stories: [[(ended: Int, last: RoundState)]] = [[(140, .filed), (60, .filed)], [(4, .ended)], [(9, .ended)], [(12, .reported)], [(25, .published)], [(40, .reviewed)]]
         for (index, category) in Category.allCases.enumerated() {
             let plan = try start.createPlan(year: day.year, jurisdiction: "640000", category: category, rates: rates, rounds: 2, months: "5,10")
             summary.plans += 1
-            let story = stories[index % stories.count]
+            for story in stories[index % stories.count] {
             let drawnOn = back(story.ended + 8)
             let drawer = try at(drawnOn, hour: 9)
             let round = try drawer.proposeRound(plan: plan.id)
@@ -82,6 +83,16 @@ extension Supervisor {
             let dice = (0..<8).map { _ in String(Int.random(in: 1...6, using: &random)) }.joined(separator: ",")
             let outcome = try drawer.drawRound(round.id, values: ["demo-dice=\(dice)"])
             summary.rounds += 1
+            if category == .notary, let team = outcome.teams.first, let inspector = team.members.first {
+                // A conflict of interest declared after the draw, with the inspector still on the
+                // team: a recusal the round lacks (compliance: a violation of Art. 11).
+                let file = directory.appendingPathComponent("conflicts-declared.csv")
+                var conflicts = try Data(contentsOf: directory.appendingPathComponent("conflicts.csv"))
+                if conflicts.last != UInt8(ascii: "\n") { conflicts.append(contentsOf: Array("\r\n".utf8)) }
+                conflicts.append(Data("\(inspector.id),\(team.institution),亲属在该机构任职（示例，抽取后申报）\r\n".utf8))
+                try conflicts.write(to: file)
+                _ = try drawer.importRoster(.conflicts, file: file.path, scope: nil, encoding: nil, dryRun: false)
+            }
             let ended = back(story.ended)
             let worker = try at(ended, hour: 17)
             let items = try worker.checklist(category: category, at: .current).entries.map(\.code)
@@ -113,6 +124,7 @@ extension Supervisor {
             guard story.last > .published else { continue }
             let filed = calendar.add(12, to: ended).value
             _ = try at(filed).recordStep(round.id, .filed, on: filed, detail: "filed with the legal-affairs office", correction: nil)
+            }
         }
         return summary
     }

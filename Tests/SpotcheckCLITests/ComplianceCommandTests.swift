@@ -16,7 +16,7 @@ struct ComplianceCommandTests {
     @Test("one round drawn by late November warns (Art. 8) with what would make it good; the year over, it is a violation; --fail-on exits 1")
     func frequency() throws {
         let cli = try Self.deployment()
-        let late = try cli.run(["compliance", "--as-of", "2026-11-25", "--jurisdiction", "640000", "--category", "lawyer", "--json"], environment: ["SPOTCHECK_NOW": Self.now])
+        let late = try cli.run(["compliance", "--as-of", "2026-11-25", "--jurisdiction", "640000", "--category", "forensic", "--json"], environment: ["SPOTCHECK_NOW": Self.now])
         #expect(late.status == 0, "\(late.stderr)")
         let rows = try #require(try late.json()["rows"] as? [[String: Any]])
         let province = try #require(rows.first { $0["jurisdiction"] as? String == "640000" })
@@ -31,12 +31,26 @@ struct ComplianceCommandTests {
         #expect(required == (population * 5 + 99) / 100, "ceil(5 % × population)")
         #expect((detail["sample"] as? Int ?? 0) >= required, "the demo's draw meets the floor")
 
-        let over = try cli.run(["compliance", "--year", "2026", "--as-of", "2027-01-04", "--jurisdiction", "640000", "--category", "lawyer", "--json"],
+        let over = try cli.run(["compliance", "--year", "2026", "--as-of", "2027-01-04", "--jurisdiction", "640000", "--category", "forensic", "--json"],
                                environment: ["SPOTCHECK_NOW": "2027-01-04T10:00:00+08:00"])
         let overRows = try #require(try over.json()["rows"] as? [[String: Any]])
         #expect(overRows.first { $0["jurisdiction"] as? String == "640000" }?["status"] as? String == "violation")
         let failing = try cli.run(["compliance", "--as-of", "2026-11-25", "--fail-on", "warning"], environment: ["SPOTCHECK_NOW": Self.now])
         #expect(failing.status == 1)
+    }
+
+    @Test("the demo deployment as of late November: law firms ok with two good rounds, notaries in violation of Art. 11 (a conflict declared after the draw, no recusal)")
+    func demoMix() throws {
+        let cli = try Self.deployment()
+        let result = try cli.run(["compliance", "--as-of", "2026-11-25", "--jurisdiction", "640000", "--json"], environment: ["SPOTCHECK_NOW": Self.now])
+        let rows = try #require(try result.json()["rows"] as? [[String: Any]]).filter { $0["jurisdiction"] as? String == "640000" }
+        let byCategory = Dictionary(uniqueKeysWithValues: rows.map { ($0["category"] as! String, $0) })
+        #expect(byCategory["lawyer"]?["status"] as? String == "ok", "\(String(describing: byCategory["lawyer"]))")
+        #expect(byCategory["lawyer"]?["rounds"] as? Int == 2)
+        let notary = try #require(byCategory["notary"])
+        #expect(notary["status"] as? String == "violation")
+        let violation = try #require((notary["violations"] as? [[String: Any]])?.first)
+        #expect(violation["article"] as? Int == 11 && (violation["message"] as? String)?.contains("recusal") == true, "\(violation)")
     }
 
     @Test("the roll-up: every level has a row per category, and a row's institutions are its own plus its children's")
