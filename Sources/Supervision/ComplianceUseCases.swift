@@ -38,11 +38,12 @@ extension Supervisor {
                 guard let procedure = try store.procedure(round: round.id), let drawnOn = Self.day(of: .drawn, in: procedure), drawnOn <= day,
                       drawnOn.year == year else { continue }
                 drawn += 1
-                let outcome = try replayDraw(round, substitutions: try store.substitutions(round: round.id)).outcome
-                let high = outcome.strata.filter { $0.risk == RiskLevel.high.rawValue }
-                var fact = RoundFacts(round: round.id, drawnOn: drawnOn, population: outcome.strata.reduce(0) { $0 + $1.eligible },
-                                      sample: outcome.strata.reduce(0) { $0 + $1.selected.count },
-                                      highRiskPopulation: high.reduce(0) { $0 + $1.eligible }, highRiskSample: high.reduce(0) { $0 + $1.selected.count },
+                guard let resultJSON = round.resultJSON else { throw StoreError.corrupt("round \(round.id) is drawn but has no result") }
+                let strata = try DrawFigures.parse(resultJSON).strata  // the figures as drawn, not replayed
+                let high = strata.filter { $0.risk == RiskLevel.high.rawValue }
+                var fact = RoundFacts(round: round.id, drawnOn: drawnOn, population: strata.reduce(0) { $0 + $1.eligible },
+                                      sample: strata.reduce(0) { $0 + $1.selected },
+                                      highRiskPopulation: high.reduce(0) { $0 + $1.eligible }, highRiskSample: high.reduce(0) { $0 + $1.selected },
                                       planHighRiskRate: plan.rates.high)
                 for inspection in procedure.inspections {
                     let name = "\(round.id)/\(inspection.institution)"
