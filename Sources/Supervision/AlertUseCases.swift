@@ -57,16 +57,12 @@ extension Supervisor {
         }
         var result = AlertRules.alerts(for: tracked, escalateAfter: settings.escalateAfterWorkdays, calendar: calendar)
         // Art. 9: an ended inspection whose record leaves out an item (the report is refused until it is made good).
-        var checklists: [String: [String]] = [:]
+        var checklists = ChecklistCache()
         for record in try store.coverageRecords(roundsIn: .ended) {
             guard let ended = record.ended, ended <= day else { continue }
-            for institution in record.institutions {
-                let results = record.results(of: institution)
-                let onDay = results.values.map(\.on).max() ?? ended
-                let key = "\(record.category.rawValue)/\(onDay)"
-                if checklists[key] == nil { checklists[key] = try checklist(category: record.category, at: .endOf(onDay)).entries.map(\.code) }
-                let missing = ChecklistCoverage.missing(items: checklists[key]!, results: results.mapValues { ($0.result, $0.note) })
-                guard !missing.isEmpty else { continue }
+            let latest = Self.latestResults(record.results)
+            for (institution, missing) in try missingItems(category: record.category, ended: ended, institutions: record.institutions,
+                                                           results: { latest[$0] ?? [:] }, checklists: &checklists) {
                 result.append(Alert(kind: .checklistMissing, subject: "checklist/\(record.round)/\(institution)", article: 9, round: record.round,
                                     inspection: "\(record.round)/\(institution)", institution: institution, jurisdiction: record.jurisdiction,
                                     category: record.category.rawValue, detail: missing.joined(separator: ", ")))

@@ -31,6 +31,7 @@ extension Supervisor {
         var plannedMonths: [Key: [Int]] = [:]
         var inspected = Set<String>()
         var sampledBelow: [Key: [String: Int]] = [:]
+        var checklists = ChecklistCache()
         for plan in try store.plans() where plan.year == year {
             let key = Key(jurisdiction: plan.jurisdiction, category: plan.category)
             var drawn = 0
@@ -63,7 +64,10 @@ extension Supervisor {
                     }
                 }
                 if round.state >= .ended {  // Art. 9: the records are complete once the inspection work is over
-                    fact.missingChecklist = try missingItems(procedure).map { "\(round.id)/\($0.institution)" }
+                    let latest = Self.latestResults(procedure.results)
+                    fact.missingChecklist = try missingItems(category: plan.category, ended: procedure.date(of: .ended),
+                                                             institutions: procedure.inspections.map(\.institution), results: { latest[$0] ?? [:] },
+                                                             checklists: &checklists).map { "\(round.id)/\($0.institution)" }
                 }
                 facts[key, default: []].append(fact)
             }

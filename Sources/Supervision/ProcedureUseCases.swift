@@ -155,13 +155,35 @@ extension Supervisor {
     /// Per inspection, the checklist items (of the checklist in force on the inspection's last
     /// record, or the end) without an acceptable result (Art. 9).
     func missingItems(_ procedure: ProcedureRecord) throws -> [(institution: String, codes: [String])] {
+        var checklists = ChecklistCache()
+        let latest = Self.latestResults(procedure.results)
+        return try missingItems(category: procedure.plan.category, ended: procedure.date(of: .ended),
+                                institutions: procedure.inspections.map(\.institution), results: { latest[$0] ?? [:] }, checklists: &checklists)
+    }
+
+    /// The newest result per institution and item, in one pass (results are oldest first).
+    static func latestResults(_ results: [InspectionResult]) -> [String: [String: InspectionResult]] {
+        var latest: [String: [String: InspectionResult]] = [:]
+        for result in results { latest[result.institution, default: [:]][result.code] = result }
+        return latest
+    }
+
+    /// The checklist codes of a category in force at the end of a day, read once per category and day.
+    struct ChecklistCache {
+        var codes: [String: [String]] = [:]
+    }
+
+    /// Art. 9 coverage for the inspections of one round, from their newest results per item.
+    func missingItems(category: Category, ended: CivilDate?, institutions: [String], results: (String) -> [String: InspectionResult],
+                      checklists: inout ChecklistCache) throws -> [(institution: String, codes: [String])] {
         var found: [(institution: String, codes: [String])] = []
-        for inspection in procedure.inspections {
-            let results = procedure.results(of: inspection.institution)
-            let day = results.values.map(\.on).max() ?? procedure.date(of: .ended) ?? today
-            let items = try checklist(category: procedure.plan.category, at: .endOf(day)).entries.map(\.code)
-            let missing = ChecklistCoverage.missing(items: items, results: results.mapValues { ($0.result, $0.note) })
-            if !missing.isEmpty { found.append((inspection.institution, missing)) }
+        for institution in institutions {
+            let latest = results(institution)
+            let day = latest.values.map(\.on).max() ?? ended ?? today
+            let key = "\(category.rawValue)/\(day)"
+            if checklists.codes[key] == nil { checklists.codes[key] = try checklist(category: category, at: .endOf(day)).entries.map(\.code) }
+            let missing = ChecklistCoverage.missing(items: checklists.codes[key]!, results: latest.mapValues { ($0.result, $0.note) })
+            if !missing.isEmpty { found.append((institution, missing)) }
         }
         return found
     }

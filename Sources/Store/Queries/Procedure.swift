@@ -70,13 +70,6 @@ public struct CoverageRecord: Sendable, Hashable {
     public var institutions: [String]
     /// Every result recorded, oldest first.
     public var results: [InspectionResult]
-
-    /// The newest result per item of an inspection.
-    public func results(of institution: String) -> [String: InspectionResult] {
-        var latest: [String: InspectionResult] = [:]
-        for result in results where result.institution == institution { latest[result.code] = result }
-        return latest
-    }
 }
 
 /// A filter of the stored deadlines, for range reads.
