@@ -36,8 +36,12 @@ extension Supervisor {
     /// The alerts in force at the end of `day`: what the daemon says as of that day. The same
     /// evaluator for `spotcheck alerts --as-of` and the daemon.
     public func alerts(asOf day: CivilDate? = nil, settings: AlertSettings = AlertSettings()) throws -> [Alert] {
-        let day = day ?? today
-        let calendar = try calendar()
+        let layers = try calendarLayersInForce()
+        return try alerts(asOf: day ?? today, settings: settings, layers: layers, calendar: WorkingDayCalendar(region: Region(name: region), layers: layers))
+    }
+
+    /// The alerts with the calendar layers already read (one read per evaluation).
+    func alerts(asOf day: CivilDate, settings: AlertSettings, layers: [CalendarLayer], calendar: WorkingDayCalendar) throws -> [Alert] {
         // Only deadlines that can be due soon or overdue: a range read up to the due-soon horizon.
         let horizon = calendar.add(dueSoonWorkdays + 1, to: day).value
         var tracked = try store.deadlines(DeadlineQuery(openAt: day, dueThrough: horizon)).map { row in
@@ -76,7 +80,7 @@ extension Supervisor {
                 result.append(alert)
             }
         }
-        let nationalYears = Set(try calendarLayersInForce().filter { $0.region == .national }.map(\.year))
+        let nationalYears = Set(layers.filter { $0.region == .national }.map(\.year))
         if let notice = AlertRules.noticeAlert(on: day, nationalYearsLoaded: nationalYears) { result.append(notice) }
         return result.sorted { ($0.kind, $0.subject) < ($1.kind, $1.subject) }
     }
@@ -101,8 +105,10 @@ extension Supervisor {
             attempt += 1
             let seq = try store.lastAuditSeq()
             let last = try store.lastEvaluation()
-            let current = try alerts(asOf: day, settings: settings)
-            let reminderDay = try calendar().isWorkingDay(day) ? day : nil
+            let layers = try calendarLayersInForce()
+            let calendar = WorkingDayCalendar(region: Region(name: region), layers: layers)
+            let current = try alerts(asOf: day, settings: settings, layers: layers, calendar: calendar)
+            let reminderDay = calendar.isWorkingDay(day) ? day : nil
             let (raised, refreshed, cleared) = AlertRules.transitions(kept: try store.keptAlerts(), now: current, reminderDay: reminderDay)
             // Refused when the CLI recorded something meanwhile: evaluate again on the newer state.
             let applied: Bool
