@@ -27,7 +27,7 @@ struct AlertsCommand: AsyncParsableCommand {
 
         enum CodingKeys: String, CodingKey {
             case kind, messageID = "message_id", subject, article, round, inspection, institution, jurisdiction, category, deadline
-            case overdueWorkdays = "overdue_workdays", provisional, detail, message, raisedOn = "raised_on", logged
+            case overdueWorkdays = "overdue_workdays", provisional, detail, count, message, raisedOn = "raised_on", logged
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -45,6 +45,7 @@ struct AlertsCommand: AsyncParsableCommand {
             try container.encode(alert.overdueWorkdays, forKey: .overdueWorkdays)
             try container.encode(alert.provisional, forKey: .provisional)
             try container.encode(alert.detail, forKey: .detail)
+            try container.encode(alert.count, forKey: .count)
             try container.encode(AlertMessages.text(alert, language: language), forKey: .message)
             if let raisedOn { try container.encode(raisedOn.description, forKey: .raisedOn) }
             if let logged { try container.encode(logged, forKey: .logged) }
