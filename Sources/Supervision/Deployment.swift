@@ -3,6 +3,7 @@ public import Foundation
 public import Publication
 import SystemPackage
 import Draw
+import WorkingDays
 public import Regulation
 
 /// A configuration value that cannot be used: the key and what is wrong (spotcheckd exits 78,
@@ -44,7 +45,8 @@ public struct Deployment: Sendable {
     /// `log`: `journal`, `stderr` or `auto` (default), for spotcheckd.
     public var log: String
     /// `compliance.minimum_rounds` (2), `compliance.minimum_rate` (5/100), `compliance.high_risk_rate`
-    /// (default each plan's), `compliance.high_risk_each_year` (false): never below Art. 8's floors.
+    /// (default each plan's), `compliance.high_risk_each_year` (false): never below Art. 8's floors;
+    /// `compliance.first_round_by` (06-30) and `compliance.all_rounds_by` (10-31): the warning days.
     public var compliance: ComplianceSettings
 
     /// Reads the configuration; throws the first unusable key.
@@ -89,6 +91,16 @@ public struct Deployment: Sendable {
             assign(rate)
         }
         compliance.highRiskEachYear = config.bool(forKey: ConfigKey(["compliance", "high_risk_each_year"]), default: false)
+        // The early-warning days, as MM-DD (Art. 8).
+        for (key, assign) in [("first_round_by", { (day: (month: Int, day: Int)) in compliance.firstRoundBy = day }),
+                              ("all_rounds_by", { (day: (month: Int, day: Int)) in compliance.allRoundsBy = day })] as [(String, ((month: Int, day: Int)) -> Void)] {
+            guard let text = config.string(forKey: ConfigKey(["compliance", key])) else { continue }
+            let parts = text.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 2, CivilDate(year: 2024, month: parts[0], day: parts[1]) != nil else {
+                throw ConfigurationError(key: "compliance.\(key)", "\"\(text)\" is not a day of the year as MM-DD, e.g. 06-30")
+            }
+            assign((parts[0], parts[1]))
+        }
         if let (key, message) = compliance.belowFloor { throw ConfigurationError(key: key, message) }
         return Deployment(
             configFile: configFile,

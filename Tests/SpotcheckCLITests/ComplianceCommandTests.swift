@@ -77,5 +77,20 @@ struct ComplianceCommandTests {
         let result = try cli.run(["compliance", "--json"], environment: ["SPOTCHECK_CONFIG": config])
         #expect(result.status == 65)
         #expect(result.stderr.contains("compliance.minimum_rate"), "\(result.stderr)")
+        let badDay = try cli.write("bad-day.yaml", "compliance:\n  all_rounds_by: 13-01\n")
+        let refused = try cli.run(["compliance", "--json"], environment: ["SPOTCHECK_CONFIG": badDay])
+        #expect(refused.status == 65 && refused.stderr.contains("compliance.all_rounds_by"), "\(refused.stderr)")
+    }
+
+    @Test("the warning days come from configuration: with all_rounds_by 12-15, late November warns of the plan's shortfall, not of 31 October")
+    func warningDays() throws {
+        let cli = try Self.deployment()
+        let config = try cli.write("late.yaml", "compliance:\n  all_rounds_by: 12-15\n")
+        let result = try cli.run(["compliance", "--as-of", "2026-11-25", "--jurisdiction", "640000", "--category", "forensic", "--json"],
+                                 environment: ["SPOTCHECK_NOW": Self.now, "SPOTCHECK_CONFIG": config])
+        let rows = try #require(try result.json()["rows"] as? [[String: Any]])
+        let province = try #require(rows.first { $0["jurisdiction"] as? String == "640000" })
+        let messages = (province["warnings"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
+        #expect(messages.count == 1 && messages[0].contains("still planned") && !messages[0].contains("2026-10-31"), "\(messages)")
     }
 }
