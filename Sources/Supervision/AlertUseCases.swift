@@ -88,9 +88,6 @@ extension Supervisor {
     /// The alert state the daemon keeps.
     public func alertState() throws(StoreError) -> [AlertStateRecord] { try store.alertStates() }
 
-    /// The daemon's last evaluation.
-    public func lastEvaluation() throws(StoreError) -> DaemonEvaluation? { try store.lastEvaluation() }
-
     /// The last audit entry: it moves whenever anything is recorded.
     public func lastChange() throws(StoreError) -> Int64 { try store.lastAuditSeq() }
 

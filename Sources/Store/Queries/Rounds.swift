@@ -1,7 +1,7 @@
 public import Foundation
 import GRDB
 public import Records
-public import Regulation
+import Regulation
 import Rosters
 
 private struct StepDetails: Encodable {
@@ -92,11 +92,6 @@ extension SpotCheckStore {
             if let plan { request = request.filter(Column("plan") == plan) }
             return try Round.all(db, request)
         }
-    }
-
-    /// The ids of the rounds in `state`, without reading the rounds themselves.
-    public func roundIDs(in state: RoundState) throws(StoreError) -> [String] {
-        try read { db in try String.fetchAll(db, sql: "SELECT id FROM round WHERE state = ? ORDER BY id", arguments: [state.rawValue]) }
     }
 
     public func round(_ id: String) throws(StoreError) -> Round? {
