@@ -25,6 +25,24 @@ public struct DeadlineView: Sendable, Hashable, Encodable {
     public var jurisdiction: String
     public var category: String
 
+    /// A deadline as reported; the queries build these from the stored deadlines.
+    public init(round: String, inspection: String?, institution: String?, article: Int, step: String, due: CivilDate, status: String,
+                doneOn: CivilDate?, overdueWorkdays: Int, provisional: Bool, reasons: [String], jurisdiction: String, category: String) {
+        self.round = round
+        self.inspection = inspection
+        self.institution = institution
+        self.article = article
+        self.step = step
+        self.due = due
+        self.status = status
+        self.doneOn = doneOn
+        self.overdueWorkdays = overdueWorkdays
+        self.provisional = provisional
+        self.reasons = reasons
+        self.jurisdiction = jurisdiction
+        self.category = category
+    }
+
     enum CodingKeys: String, CodingKey {
         case round, inspection, institution, article, step, due, status, doneOn = "done_on", overdueWorkdays = "overdue_workdays"
         case provisional, reasons, jurisdiction, category

@@ -223,8 +223,7 @@ struct OverdueCommand: AsyncParsableCommand {
 
 func printDeadlines(_ rows: [DeadlineView], asOf day: CivilDate, json: Bool) throws {
     if json {
-        struct Output: Encodable { var asOf: CivilDate; var deadlines: [DeadlineView]; enum CodingKeys: String, CodingKey { case asOf = "as_of", deadlines } }
-        return try printJSON(Output(asOf: day, deadlines: rows))
+        return FileHandle.standardOutput.write(Data(DeadlineJSON.document(asOf: day, deadlines: rows)))
     }
     print("as of the end of \(day) (Asia/Shanghai): \(rows.count) deadline\(rows.count == 1 ? "" : "s")")
     for row in rows { print("  " + deadlineLine(row)) }
