@@ -71,6 +71,17 @@ public enum DeadlineJSON {
         /// everything else, slashes and non-ASCII included, as its UTF-8 bytes.
         mutating func string(_ text: String) {
             bytes.append(UInt8(ascii: "\""))
+            // Most texts need no escape: copy their UTF-8 whole.
+            let copied = text.utf8.withContiguousStorageIfAvailable { utf8 in
+                guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+                bytes.append(contentsOf: utf8)
+                return true
+            }
+            if copied != true { escape(text) }
+            bytes.append(UInt8(ascii: "\""))
+        }
+
+        private mutating func escape(_ text: String) {
             for byte in text.utf8 {
                 switch byte {
                 case UInt8(ascii: "\""): raw("\\\"")
@@ -88,7 +99,6 @@ public enum DeadlineJSON {
                 default: bytes.append(byte)
                 }
             }
-            bytes.append(UInt8(ascii: "\""))
         }
     }
 }
