@@ -148,6 +148,13 @@ public enum Deadlines {
         }
     }
 
+    /// A feedback deadline as it stood before its report was recorded (Art. 14): counted
+    /// provisionally from the report's due date. What an as-of query shows for a day before the
+    /// report; the feedback's own completion, later still, is kept.
+    public static func beforeReport(_ feedback: Deadline, reportDue: CivilDate, calendar: WorkingDayCalendar) -> Deadline {
+        deadline(.feedback, institution: feedback.institution, from: reportDue, doneOn: feedback.doneOn, standIn: standIn(reportDue: reportDue), calendar: calendar)
+    }
+
     static func standIn(reportDue: CivilDate) -> String { "no report yet: counted from the report's due date \(reportDue)" }
 
     static func deadline(_ rule: DeadlineRule, institution: String?, from: CivilDate, doneOn: CivilDate?, standIn: String? = nil,

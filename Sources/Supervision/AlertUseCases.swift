@@ -44,7 +44,7 @@ extension Supervisor {
     func alerts(asOf day: CivilDate, settings: AlertSettings, layers: [CalendarLayer], calendar: WorkingDayCalendar) throws -> [Alert] {
         // Only deadlines that can be due soon or overdue: a range read up to the due-soon horizon.
         let horizon = calendar.add(dueSoonWorkdays + 1, to: day).value
-        var tracked = try store.deadlines(DeadlineQuery(openAt: day, dueThrough: horizon)).map { row in
+        var tracked = try openDeadlines(asOf: day, dueThrough: horizon, calendar: calendar).map { row in
             TrackedDeadline(round: row.round, jurisdiction: row.jurisdiction, category: row.category.rawValue, deadline: row.deadline,
                             status: Deadlines.status(of: row.deadline, on: day, dueSoonWithin: dueSoonWorkdays, calendar: calendar))
         }

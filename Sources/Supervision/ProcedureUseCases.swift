@@ -263,7 +263,7 @@ extension Supervisor {
         let day = day ?? today
         let calendar = try calendar()
         let scope = try filter.jurisdiction.map { try subtree($0, option: "--jurisdiction") }
-        let rows = try store.deadlines(DeadlineQuery(openAt: day, dueThrough: overdueOnly ? day.adding(days: -1) : nil))
+        let rows = try openDeadlines(asOf: day, dueThrough: overdueOnly ? day.adding(days: -1) : nil, calendar: calendar)
         let findings = try findingDeadlines(asOf: day, calendar: calendar).filter { view in
             (scope?.contains(view.jurisdiction) ?? true) && (filter.category.map { $0.rawValue == view.category } ?? true)
                 && (filter.article.map { $0 == 16 } ?? true) && (!overdueOnly || view.status == "overdue")
@@ -289,12 +289,37 @@ extension Supervisor {
         return (procedure + findings).sorted { ($0.due, $0.round, $0.inspection ?? "") < ($1.due, $1.round, $1.inspection ?? "") }
     }
 
+    /// The deadlines open at the end of `day`, as they stood then: a range read of the stored
+    /// ones, and, for a report recorded after `day`, its feedback deadlines counted from the
+    /// report's due date (Art. 14), as they were before the report.
+    func openDeadlines(asOf day: CivilDate, dueThrough: CivilDate?, calendar: WorkingDayCalendar) throws -> [DeadlineRecord] {
+        let stored = try store.deadlines(DeadlineQuery(openAt: day, dueThrough: dueThrough))
+        let beforeReport = try store.feedbackBeforeLaterReport(asOf: day, reportDueThrough: dueThrough).compactMap { row -> DeadlineRecord? in
+            guard row.feedback.from > day else { return nil }
+            let record = DeadlineRecord(id: row.feedback.id, round: row.feedback.round,
+                                        deadline: Deadlines.beforeReport(row.feedback.deadline, reportDue: row.reportDue, calendar: calendar),
+                                        jurisdiction: row.feedback.jurisdiction, category: row.feedback.category)
+            if let dueThrough, record.due > dueThrough { return nil }
+            return record
+        }
+        return stored + beforeReport
+    }
+
     /// A round's deadlines at the end of `day`, done ones included, each with its arithmetic
     /// (`calendar explain`).
     public func roundDeadlines(_ id: String, asOf day: CivilDate? = nil) throws -> [(view: DeadlineView, trace: [TraceStep])] {
         let day = day ?? today
         let calendar = try calendar()
-        return try store.deadlines(round: id).filter { $0.from <= day }.map { row in
+        let stored = try store.deadlines(round: id)
+        let report = stored.first { $0.rule == .report }
+        return stored.compactMap { stored -> DeadlineRecord? in
+            // As of a day before the report: feedback as it stood then (Art. 14).
+            if stored.rule == .feedback, stored.from > day, let report, report.from <= day {
+                return DeadlineRecord(id: stored.id, round: stored.round, deadline: Deadlines.beforeReport(stored.deadline, reportDue: report.due, calendar: calendar),
+                                      jurisdiction: stored.jurisdiction, category: stored.category)
+            }
+            return stored.from <= day ? stored : nil
+        }.map { row in
             let status = Deadlines.status(of: row.deadline, on: day, dueSoonWithin: dueSoonWorkdays, calendar: calendar)
             let workdays: Int = switch status {
             case let .overdue(workdays): workdays

@@ -217,6 +217,7 @@ struct RoundCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "A round: its steps (date and actor), teams and substitutions.")
         @Argument(help: "The round id.") var round: String
+        @Option(help: "Deadlines as they stood at the end of this day (Asia/Shanghai): steps dated later count as not done.") var asOf: CivilDate?
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print one JSON document.") var json = false
 
@@ -254,7 +255,7 @@ struct RoundCommand: AsyncParsableCommand {
                 let supervisor = try await Settings.load(global).supervisor()
                 let detail = try supervisor.roundDetail(round)
                 let record = detail.round
-                let deadlines = try supervisor.roundDeadlines(round)
+                let deadlines = try supervisor.roundDeadlines(round, asOf: asOf)
                 if json {
                     return try printJSON(Output(id: record.id, plan: record.plan, state: record.state.rawValue, manifestSHA256: record.manifestSHA256,
                                                 seed: record.seed, rosterVersions: record.rosterVersions, steps: detail.steps,

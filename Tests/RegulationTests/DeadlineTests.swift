@@ -42,6 +42,19 @@ struct DeadlineTests {
         #expect(Deadlines.status(of: report, on: Self.date("2030-10-20"), dueSoonWithin: 2, calendar: Self.calendar) == .done(lateWorkdays: 3))
     }
 
+    @Test("as of a day before a late report, feedback is what it was before the report: provisional, from the report's due date")
+    func feedbackBeforeLateReport() {
+        let ended = ProcedureDates(ended: Self.date("2030-09-30"), reported: nil, published: nil, feedback: [:])
+        let reported = ProcedureDates(ended: Self.date("2030-09-30"), reported: Self.date("2030-10-16"), published: nil, feedback: ["A": Self.date("2030-10-17")])
+        let before = Deadlines.derive(ended, institutions: ["A"], calendar: Self.calendar)
+        let after = Deadlines.derive(reported, institutions: ["A"], calendar: Self.calendar)
+        let reportDue = before.first { $0.rule == .report }!.due
+        let feedbackAfter = after.first { $0.rule == .feedback }!
+        var expected = before.first { $0.rule == .feedback }!
+        expected.doneOn = Self.date("2030-10-17")
+        #expect(Deadlines.beforeReport(feedbackAfter, reportDue: reportDue, calendar: Self.calendar) == expected)
+    }
+
     @Test("status on each side of the due day, and on it")
     func status() {
         let report = Deadline(rule: .report, institution: nil, from: Self.date("2030-09-30"), due: Self.date("2030-10-12"), doneOn: nil,

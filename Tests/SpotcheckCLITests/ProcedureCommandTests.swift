@@ -90,6 +90,16 @@ struct ProcedureCommandTests {
         let feedback = try drawn.deadlines(asOf: "2026-10-16", at: now).filter { $0["step"] as? String == "feedback" }
         #expect(feedback.count == drawn.inspections.count)
         #expect(feedback.allSatisfy { $0["due"] as? String == "2026-10-23" && $0["provisional"] as? Bool == false && $0["inspection"] as? String != nil })
+        // As of a day before the report was recorded, feedback is as it stood then: provisional,
+        // counted from the report's due date, in the list and in the round's own view.
+        let beforeReport = try drawn.deadlines(asOf: "2026-10-15", at: now).filter { $0["step"] as? String == "feedback" }
+        #expect(beforeReport.count == drawn.inspections.count)
+        #expect(beforeReport.allSatisfy {
+            $0["due"] as? String == "2026-10-20" && $0["provisional"] as? Bool == true && ($0["reasons"] as? [String])?.first?.contains("2026-10-13") == true
+        })
+        let shownBefore = try drawn.run(["round", "show", drawn.round, "--as-of", "2026-10-15", "--json"], at: now).json()
+        let feedbackBefore = (shownBefore["deadlines"] as? [[String: Any]] ?? []).filter { $0["step"] as? String == "feedback" }
+        #expect(feedbackBefore.count == drawn.inspections.count && feedbackBefore.allSatisfy { $0["due"] as? String == "2026-10-20" && $0["status"] as? String == "pending" })
         // The round shows the report done 3 working days late, with its arithmetic.
         let shown = try drawn.run(["round", "show", drawn.round, "--json"], at: now).json()
         let reportShown = (shown["deadlines"] as? [[String: Any]])?.first { $0["step"] as? String == "report" }

@@ -247,6 +247,30 @@ extension SpotCheckStore {
         }
     }
 
+    /// The feedback deadlines (Art. 14) of rounds whose report had started by the end of `day`
+    /// but was recorded after it, each with its round's report due date: as of `day` there was
+    /// no report yet, so feedback counts from that due date instead. With `reportDueThrough`,
+    /// only rounds whose report is due by then (the feedback counted from it is due later).
+    public func feedbackBeforeLaterReport(asOf day: CivilDate, reportDueThrough: CivilDate? = nil) throws(StoreError) -> [(feedback: DeadlineRecord, reportDue: CivilDate)] {
+        try read { db in
+            let columns = DeadlineRows.columns.split(separator: ", ").map { "f.\($0)" }.joined(separator: ", ")
+            let due = reportDueThrough.map { " AND r.due <= '\($0.description)'" } ?? ""
+            let sql = """
+                SELECT \(columns), r.due FROM deadline r JOIN deadline f ON f.round = r.round AND f.rule = 'feedback'
+                WHERE r.rule = 'report' AND r.done_on > ? AND r.from_date <= ?\(due)
+                """
+            var reasons = DeadlineRows.ReasonsCache()
+            var result: [(feedback: DeadlineRecord, reportDue: CivilDate)] = []
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: [day.description, day.description])
+            while let row = try cursor.next() {
+                let record = try DeadlineRows.record(row, &reasons)
+                guard let text: String = row[12], let reportDue = CivilDate(text) else { throw StoreError.corrupt("deadline.due: stored value is not a date") }
+                result.append((record, reportDue))
+            }
+            return result
+        }
+    }
+
     /// Every stored deadline of a round.
     public func deadlines(round: String) throws(StoreError) -> [DeadlineRecord] {
         try read { db in try DeadlineRecord.all(db, DeadlineRecord.request().filter(Column("round") == round).order(Column("id"))) }
