@@ -104,6 +104,38 @@ public struct Round: Codable, Sendable, Hashable {
 }
 
 /// One recorded step of a round (Art. 10): when and by whom.
+/// Where a round's results were published (Art. 15).
+public enum PublicationPlace: String, Codable, CaseIterable, Sendable {
+    /// The supervision platform (监管平台).
+    case platform
+    /// The department's portal (门户网站).
+    case portal
+}
+
+/// What a step records beyond its date, typed: the report's content (Art. 13), the approvals
+/// (Art. 10(5)), where the results were published (Art. 15).
+public enum StepContent: Codable, Sendable, Hashable {
+    /// The report: what it says (content and findings), the evaluation, and the proposed handling.
+    case report(summary: String, evaluation: String, handling: String)
+    /// The team leader and the leader in charge approved the report.
+    case review(leader: String, inCharge: String)
+    /// The results were published there.
+    case publication(place: PublicationPlace)
+
+    /// A correction's content: what it gives, and for a report what it leaves empty kept from
+    /// the row it corrects (a correction that re-dates a report keeps what the report said).
+    public func correcting(_ previous: StepContent) -> StepContent {
+        guard case let .report(summary, evaluation, handling) = self, case let .report(oldSummary, oldEvaluation, oldHandling) = previous else { return self }
+        return .report(summary: summary.isEmpty ? oldSummary : summary, evaluation: evaluation.isEmpty ? oldEvaluation : evaluation,
+                       handling: handling.isEmpty ? oldHandling : handling)
+    }
+
+    /// The report's proposed handling; `nil` for other steps.
+    public var handling: String? {
+        if case let .report(_, _, handling) = self { handling } else { nil }
+    }
+}
+
 public struct RoundStep: Codable, Sendable, Hashable {
     public var round: String
     public var step: RoundState
@@ -116,9 +148,11 @@ public struct RoundStep: Codable, Sendable, Hashable {
     public var on: CivilDate?
     /// The reason, when this row corrects the date of an earlier row of the same step.
     public var correction: String?
+    /// What the step records, typed (report, review, publication); `nil` for the others.
+    public var content: StepContent?
 
     public init(round: String, step: RoundState, at: String, actor: String, detail: String, auditSeq: Int64,
-                on: CivilDate? = nil, correction: String? = nil) {
+                on: CivilDate? = nil, correction: String? = nil, content: StepContent? = nil) {
         self.round = round
         self.step = step
         self.at = at
@@ -127,9 +161,10 @@ public struct RoundStep: Codable, Sendable, Hashable {
         self.auditSeq = auditSeq
         self.on = on
         self.correction = correction
+        self.content = content
     }
 
-    enum CodingKeys: String, CodingKey { case round, step, at, actor, detail, auditSeq = "audit_seq", on = "on_date", correction }
+    enum CodingKeys: String, CodingKey { case round, step, at, actor, detail, auditSeq = "audit_seq", on = "on_date", correction, content }
 }
 
 /// One checklist result recorded for an inspection (Art. 9, Attachment 2).

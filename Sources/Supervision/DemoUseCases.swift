@@ -110,17 +110,20 @@ extension Supervisor {
             _ = try worker.recordStep(round.id, .ended, on: ended, detail: "inspection ended", correction: nil)
             guard story.last > .ended else { continue }
             let reported = calendar.add(story.last == .reported ? 7 : 4, to: ended).value  // one report late, the others on time
-            _ = try at(reported).recordStep(round.id, .reported, on: reported, detail: "report: 对不合格机构责令限期整改（示例）", correction: nil)
+            _ = try at(reported).recordStep(round.id, .reported, on: reported, detail: "report: 抽查完成，不合格机构已列明（示例）",
+                                            content: .report(summary: "抽查完成，不合格机构已列明（示例）", evaluation: "总体执业规范（示例）",
+                                                             handling: "对不合格机构责令限期整改（示例）"), correction: nil)
             guard story.last > .reported else { continue }
             let reviewed = calendar.add(1, to: reported).value
-            _ = try at(reviewed).recordStep(round.id, .reviewed, on: reviewed, detail: "approved by 组长 (team leader) and 分管领导 (leader in charge)", correction: nil)
+            _ = try at(reviewed).recordStep(round.id, .reviewed, on: reviewed, detail: "approved by 组长 (team leader) and 分管领导 (leader in charge)",
+                                            content: .review(leader: "组长", inCharge: "分管领导"), correction: nil)
             for team in outcome.teams.dropLast(story.last == .reviewed ? 1 : 0) {  // one feedback still missing
                 let feedback = calendar.add(3, to: reported).value
                 try at(feedback).feedback("\(round.id)/\(team.institution)", on: feedback, method: .direct, correction: nil)
             }
             guard story.last > .reviewed else { continue }
             let published = calendar.add(9, to: ended).value
-            _ = try at(published).recordStep(round.id, .published, on: published, detail: "published on the portal", correction: nil)
+            _ = try at(published).recordStep(round.id, .published, on: published, detail: "published on the portal", content: .publication(place: .portal), correction: nil)
             guard story.last > .published else { continue }
             let filed = calendar.add(12, to: ended).value
             _ = try at(filed).recordStep(round.id, .filed, on: filed, detail: "filed with the legal-affairs office", correction: nil)

@@ -144,7 +144,7 @@ extension Supervisor {
 
     /// Records a dated step of the round (Art. 10) and re-derives its deadlines. With
     /// `correction` (the reason), re-dates a step already recorded; a new row and audit entry.
-    public func recordStep(_ id: String, _ step: RoundState, on date: CivilDate?, detail: String, correction: String?) throws -> Round {
+    public func recordStep(_ id: String, _ step: RoundState, on date: CivilDate?, detail: String, content: StepContent? = nil, correction: String?) throws -> Round {
         let seq = try store.lastAuditSeq()
         var procedure = try procedure(id)
         let day = date ?? today
@@ -163,10 +163,14 @@ extension Supervisor {
                     + " (record them, or mark them n/a with a note)")
             }
         }
+        var content = content
+        if correction != nil, let previous = procedure.steps.last(where: { $0.step == step })?.content {
+            content = content.map { $0.correcting(previous) } ?? previous
+        }
         // The deadlines as they will stand once this step is recorded.
         procedure.steps.append(RoundStep(round: id, step: step, at: "", actor: actor, detail: detail, auditSeq: 0, on: day, correction: correction))
         let deadlines = deadlineRecords(procedure, calendar: try calendar())
-        return try store.recordDatedStep(round: id, step: step, on: day, detail: detail, correction: correction, deadlines: deadlines,
+        return try store.recordDatedStep(round: id, step: step, on: day, detail: detail, content: content, correction: correction, deadlines: deadlines,
                                          expectedSeq: seq, actor: actor)
     }
 
@@ -438,8 +442,7 @@ extension Supervisor {
                                uniquingKeysWith: { first, _ in first })
         let tree = try jurisdictionTree()
         let findings = try store.findings(round: procedure.round.id)
-        let handling = procedure.steps.last { $0.step == .reported }?.detail
-            .replacingOccurrences(of: "report: ", with: "").replacingOccurrences(of: "report completed", with: "") ?? ""
+        let handling = procedure.steps.last { $0.step == .reported }?.content?.handling ?? ""
         let entries = procedure.inspections.map { inspection in
             let results = procedure.results(of: inspection.institution)
             let failed = results.values.filter { $0.result == .fail }.sorted { $0.code < $1.code }

@@ -7,6 +7,7 @@ import Supervision
 import WorkingDays
 
 extension FeedbackMethod: ExpressibleByArgument {}
+extension PublicationPlace: ExpressibleByArgument {}
 
 /// Options of a dated step: the day it happened, and a correction with its reason.
 struct StepOptions: ParsableArguments {
@@ -24,13 +25,19 @@ protocol RoundStepCommand: AsyncParsableCommand {
     var options: StepOptions { get }
     /// What the audit log and `round show` say of the step.
     var detail: String { get }
+    /// What the step records, typed (report, review, publication).
+    var content: StepContent? { get }
+}
+
+extension RoundStepCommand {
+    var content: StepContent? { nil }
 }
 
 extension RoundStepCommand {
     func run() async throws {
         try await runReportingErrors {
             let supervisor = try await Settings.load(options.global).supervisor()
-            let record = try supervisor.recordStep(round, Self.step, on: options.on, detail: detail, correction: options.correction)
+            let record = try supervisor.recordStep(round, Self.step, on: options.on, detail: detail, content: content, correction: options.correction)
             print("\(record.id): \(Self.step.rawValue) on \(options.on ?? supervisor.today)\(options.correction.map { " (corrected: \($0))" } ?? "")")
             for deadline in try supervisor.roundDeadlines(round) where deadline.view.status != "done" {
                 print("  \(deadlineLine(deadline.view))")
@@ -54,9 +61,12 @@ extension RoundCommand {
             discussion: "Refused while an inspection leaves out a checklist item (Art. 9) that is not marked n/a with a note.")
         static let step = RoundState.reported
         @Argument(help: "The round id.") var round: String
-        @Option(help: "What the report says, in a line (findings, evaluation, proposed handling).") var summary = ""
+        @Option(help: "What the report says: its content and findings.") var summary = ""
+        @Option(help: "The evaluation of the institutions inspected.") var evaluation = ""
+        @Option(help: "The proposed handling (published with the results, Art. 15).") var handling = ""
         @OptionGroup var options: StepOptions
         var detail: String { summary.isEmpty ? "report completed" : "report: \(summary)" }
+        var content: StepContent? { .report(summary: summary, evaluation: evaluation, handling: handling) }
     }
 
     struct Review: RoundStepCommand {
@@ -67,24 +77,24 @@ extension RoundCommand {
         @Option(name: .customLong("in-charge"), help: "The leader in charge.") var inCharge: String
         @OptionGroup var options: StepOptions
         var detail: String { "approved by \(leader) (team leader) and \(inCharge) (leader in charge)" }
+        var content: StepContent? { .review(leader: leader, inCharge: inCharge) }
     }
 
     struct Publish: RoundStepCommand {
         static let configuration = CommandConfiguration(abstract: "The results are published (Art. 15).")
         static let step = RoundState.published
         @Argument(help: "The round id.") var round: String
-        @Option(name: .customLong("where"), help: "platform (the supervision platform) or portal.") var place: Place
+        @Option(name: .customLong("where"), help: "platform (the supervision platform) or portal.") var place: PublicationPlace
         @Option(help: "Where to write results.html and results.csv (default rounds/ROUND).") var out: String?
         @OptionGroup var options: StepOptions
         var detail: String { "published on the \(place.rawValue)" }
-
-        enum Place: String, ExpressibleByArgument { case platform, portal }
+        var content: StepContent? { .publication(place: place) }
 
         /// Records the step, then writes what it publishes (Art. 15).
         func run() async throws {
             try await runReportingErrors {
                 let supervisor = try await Settings.load(options.global).supervisor()
-                _ = try supervisor.recordStep(round, Self.step, on: options.on, detail: detail, correction: options.correction)
+                _ = try supervisor.recordStep(round, Self.step, on: options.on, detail: detail, content: content, correction: options.correction)
                 print("\(round): published on \(options.on ?? supervisor.today) (\(place.rawValue))")
                 let files = try supervisor.publishedResults(round: round)
                 try writeFiles(files.map { ($0.name, Data($0.contents.utf8)) }, to: out ?? "rounds/\(round)")

@@ -85,7 +85,8 @@ struct ProcedureCommandTests {
         let provisional = try drawn.deadlines(asOf: "2026-10-14", at: now).filter { $0["step"] as? String == "feedback" }
         #expect(provisional.count == drawn.inspections.count)
         #expect(provisional.allSatisfy { $0["due"] as? String == "2026-10-20" && $0["provisional"] as? Bool == true })
-        let reported = try drawn.run(["round", "report", drawn.round, "--on", "2026-10-16"], at: now)
+        let reported = try drawn.run(["round", "report", drawn.round, "--on", "2026-10-16", "--summary", "抽查 \(drawn.inspections.count) 家",
+                                      "--evaluation", "总体规范", "--handling", "对不合格机构责令限期整改"], at: now)
         #expect(reported.status == 0, "\(reported.stderr)")
         let feedback = try drawn.deadlines(asOf: "2026-10-16", at: now).filter { $0["step"] as? String == "feedback" }
         #expect(feedback.count == drawn.inspections.count)
@@ -118,8 +119,10 @@ struct ProcedureCommandTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: "\(out)/results.csv")).prefix(3) == Data([0xEF, 0xBB, 0xBF]), "a BOM, for Excel")
         #expect(csv.contains("统一社会信用代码,机构名称"))
         #expect(csv.split(separator: "\r\n", omittingEmptySubsequences: true).count == drawn.inspections.count + 1)
+        #expect(csv.split(separator: "\r\n").dropFirst().allSatisfy { $0.hasSuffix(",对不合格机构责令限期整改") }, "the report's proposed handling (Art. 13)")
         let page = try String(contentsOfFile: "\(out)/results.html", encoding: .utf8)
         #expect(page.contains("抽查结果公示") && drawn.inspections.allSatisfy { page.contains($0) })
+        #expect(page.contains("处理意见：对不合格机构责令限期整改"))
         let history = try drawn.run(["institutions", "history", drawn.inspections[0], "--json"], at: now).json()["results"] as? [[String: Any]] ?? []
         #expect(history.count == 1)
         #expect(history.first?["round"] as? String == drawn.round && history.first?["published_on"] as? String == "2026-10-20")
@@ -204,6 +207,20 @@ struct ProcedureCommandTests {
         #expect(audit.filter { $0["action"] as? String == "round.ended" }.count == 2)
         #expect((audit.last?["details"] as? String)?.contains("typed the wrong day") == true)
         #expect(try drawn.run(["round", "report", drawn.round, "--on", "2026-10-01", "--correct", "x"], at: now).status == 65, "nothing to correct")
+
+        // A report's content is kept typed; a correction that only re-dates it keeps what it said.
+        try drawn.recordAll(on: "2026-09-29", at: now)
+        #expect(try drawn.run(["round", "report", drawn.round, "--on", "2026-10-09", "--summary", "S", "--evaluation", "E", "--handling", "H"], at: now).status == 0)
+        let redated = try drawn.run(["round", "report", drawn.round, "--on", "2026-10-12", "--correct", "signed on the 12th"], at: now)
+        #expect(redated.status == 0, "\(redated.stderr)")
+        let steps = try drawn.run(["round", "show", drawn.round, "--json"], at: now).json()["steps"] as? [[String: Any]] ?? []
+        let reports = steps.filter { $0["step"] as? String == "reported" }
+        #expect(reports.count == 2)
+        for report in reports {
+            let content = (report["content"] as? [String: Any])?["report"] as? [String: Any]
+            #expect(content?["summary"] as? String == "S" && content?["evaluation"] as? String == "E" && content?["handling"] as? String == "H")
+        }
+        #expect(reports.last?["on_date"] as? String == "2026-10-12" && reports.last?["correction"] as? String == "signed on the 12th")
     }
 
     @Test("with Ningxia's 2026 notice missing, deadlines are provisional and say why")

@@ -238,4 +238,24 @@ struct MigrationTests {
         #expect(applied == ["v1-audit-and-calendar", "v2-rosters", "v3-plans-rounds-draws"])
         #expect(months == ["5,10", malformed])
     }
+
+    @Test("v10 keeps each report's one line typed: what was published as the handling stays the handling")
+    func reportLinesBecomeContent() throws {
+        let path = try Self.newDatabasePath()
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = false
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        try Migrations.migrator.migrate(queue, upTo: "v9-alert-fingerprint")
+        try queue.write { db in
+            for (step, detail) in [("reported", "report: 责令限期整改"), ("reported", "report completed"), ("ended", "inspection ended")] {
+                try db.execute(sql: "INSERT INTO round_step (round, step, at, actor, detail, audit_seq, on_date) VALUES ('R', ?, '2026-10-09T02:00:00.000Z', 'alice', ?, 1, '2026-10-09')",
+                               arguments: [step, detail])
+            }
+        }
+        try Migrations.migrator.migrate(queue)
+        let contents = try queue.read { db in try String?.fetchAll(db, sql: "SELECT content FROM round_step ORDER BY rowid") }
+        #expect(contents.count == 3 && contents[1] == nil && contents[2] == nil)
+        let content = try JSONDecoder().decode(StepContent.self, from: Data((contents[0] ?? "").utf8))
+        #expect(content == .report(summary: "责令限期整改", evaluation: "", handling: "责令限期整改"))
+    }
 }

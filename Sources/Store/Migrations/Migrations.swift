@@ -307,6 +307,20 @@ enum Migrations {
             try db.create(index: "round_by_state", on: "round", columns: ["state"])
             try db.create(index: "round_step_by_round", on: "round_step", columns: ["round", "step"])
         }
+        migrator.registerMigration("v10-step-content") { db in
+            // What a report, review or publication records, typed (StepContent as JSON), instead
+            // of a line read back by convention.
+            try db.alter(table: "round_step") { t in t.add(column: "content", .text) }
+            // Reports recorded before: their one line ("report: …") was published as the handling.
+            let reports = try Row.fetchAll(db, sql: "SELECT rowid, detail FROM round_step WHERE step = 'reported' AND detail LIKE 'report: %'")
+            for row in reports {
+                let line = String((row["detail"] as String).dropFirst("report: ".count))
+                // StepContent.report as its Codable form, written out so that this migration stays as it landed.
+                let json = try JSONSerialization.data(withJSONObject: ["report": ["summary": line, "evaluation": "", "handling": line]], options: [.sortedKeys])
+                let content = String(decoding: json, as: UTF8.self)
+                try db.execute(sql: "UPDATE round_step SET content = ? WHERE rowid = ?", arguments: [content, row["rowid"] as Int64])
+            }
+        }
         return migrator
     }
 }

@@ -11,6 +11,7 @@ private struct DatedStepDetails: Encodable {
     var on: String
     var detail: String
     var correction: String?
+    var content: StepContent?
 }
 
 private struct ResultsDetails: Encodable {
@@ -150,7 +151,7 @@ extension SpotCheckStore {
     /// recorded already and only its date changes (a new row, never an edit).
     /// `expectedSeq` is the audit entry the caller's snapshot was read at: if anything was
     /// recorded since, the change is refused (decide again on fresh data).
-    public func recordDatedStep(round id: String, step: RoundState, on date: CivilDate, detail: String, correction: String?,
+    public func recordDatedStep(round id: String, step: RoundState, on date: CivilDate, detail: String, content: StepContent? = nil, correction: String?,
                                 deadlines: [DeadlineRecord], expectedSeq: Int64, actor: String) throws(StoreError) -> Round {
         try write { db in
             try Self.checkSnapshot(db, expectedSeq)
@@ -164,8 +165,9 @@ extension SpotCheckStore {
             let at = now()
             let audit = try AuditLog.append(db, at: at, actor: actor, action: step.auditAction, subject: "round/\(id)",
                                             details: DatedStepDetails(round: id, step: step.rawValue, on: date.description, detail: detail,
-                                                                      correction: correction))
-            try RoundStep(round: id, step: step, at: at, actor: actor, detail: detail, auditSeq: audit.seq, on: date, correction: correction).insert(db)
+                                                                      correction: correction, content: content))
+            try RoundStep(round: id, step: step, at: at, actor: actor, detail: detail, auditSeq: audit.seq, on: date, correction: correction,
+                          content: content).insert(db)
             try round.update(db)
             try Self.replaceDeadlines(db, round: id, deadlines)
             return round
