@@ -48,6 +48,7 @@ public struct AlertJournal: Sendable {
                 if alert.kind == .checklistMissing { fields["MISSING_ITEMS"] = "\(alert.detail)" }
                 if alert.kind == .noticeMissing || alert.kind == .provisional { fields["NOTICE"] = "\(alert.detail)" }
                 if let count = alert.count { fields["ALERT_COUNT"] = "\(count)" }
+                if let year = alert.year { fields["YEAR"] = "\(year)" }
                 logger.log(level: Self.level(alert.kind.priority), "\(AlertMessages.text(alert, language: language))", metadata: fields)
             case let .folded(kind, count, article):
                 let query = Self.query(kind, day: day)

@@ -1,4 +1,5 @@
 public import Regulation
+import Rosters
 import WorkingDays
 
 /// The language the deployment's alerts and summaries are written in.
@@ -46,7 +47,33 @@ public enum AlertMessages {
         case (.provisional, .en): return "Provisional: \(alert.count ?? 0) open deadlines are counted over days whose holiday notice is not loaded (\(alert.detail))"
         case (.noticeMissing, .zh): return "缺少假日通知：\(alert.detail.filter(\.isNumber))年国务院节假日安排通知尚未载入，跨年期限均为暂定"
         case (.noticeMissing, .en): return "Notice missing: the \(alert.detail) is not loaded; deadlines reaching into that year are provisional"
+        case (.complianceWarning, .zh), (.complianceViolation, .zh):
+            let what = alert.kind == .complianceWarning ? "合规预警" : "违反规定"
+            let category = alert.category.flatMap(Category.init(rawValue:))?.chineseName ?? alert.category ?? ""
+            let rule = alert.subject.split(separator: "/").dropFirst(4).first.flatMap { ComplianceRule(rawValue: String($0)) }.map(ruleName) ?? ""
+            return "\(what)\(article)：\(alert.year.map { "\($0) 年" } ?? "") \(alert.jurisdiction ?? "") \(category)\(rule)——\(alert.detail)"
+        case (.complianceWarning, .en):
+            return "Compliance warning\(article): \(alert.year.map(String.init) ?? "") \(alert.jurisdiction ?? "") \(alert.category ?? ""): \(alert.detail)"
+        case (.complianceViolation, .en):
+            return "Compliance violation\(article): \(alert.year.map(String.init) ?? "") \(alert.jurisdiction ?? "") \(alert.category ?? ""): \(alert.detail)"
         default: return alert.detail
+        }
+    }
+
+    /// The yearly rule, in Chinese.
+    static func ruleName(_ rule: ComplianceRule) -> String {
+        switch rule {
+        case .rounds: "年度抽查次数"
+        case .firstRound: "上半年抽查"
+        case .allRounds: "年度抽查次数"
+        case .projectedShortfall: "抽查计划"
+        case .sample: "抽查比例"
+        case .highRiskSample: "高风险对象抽查比例"
+        case .highRiskEachYear: "高风险对象年度抽查"
+        case .teamSize: "检查组人数"
+        case .recusal: "回避"
+        case .teamCategory: "检查人员类别"
+        case .checklist: "抽查事项全覆盖"
         }
     }
 
@@ -59,6 +86,8 @@ public enum AlertMessages {
         case (.checklistMissing, .zh): "份抽查记录缺少检查事项"
         case (.findingOverdue, .zh): "个问题整改逾期"
         case (.provisional, .zh): "项期限为暂定"
+        case (.complianceWarning, .zh): "项合规预警"
+        case (.complianceViolation, .zh): "项违反年度抽查规定"
         case (_, .zh): "条提醒"
         case (_, .en): "\(kind.rawValue) alerts"
         }

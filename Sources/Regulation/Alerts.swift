@@ -17,6 +17,12 @@ public enum AlertKind: String, CaseIterable, Codable, Sendable, Comparable {
     case provisional
     /// From 1 December, next year's national holiday notice is still not loaded.
     case noticeMissing = "notice-missing"
+    /// A yearly rule at risk while there is still time to act: no round by 30 June, too few by
+    /// 31 October, a projected shortfall, high-risk institutions not yet inspected (Art. 8).
+    case complianceWarning = "compliance-warning"
+    /// A yearly rule broken: a sample under the ratio, too few rounds in a year that has ended,
+    /// a team of one, a conflicted inspector, a checklist item left out (Art. 8, 9, 11).
+    case complianceViolation = "compliance-violation"
     /// Many alerts of one kind at once (a catch-up, a new notice, a year end), folded into one entry.
     case folded
     /// The daemon started and made its first evaluation.
@@ -38,6 +44,8 @@ public enum AlertKind: String, CaseIterable, Codable, Sendable, Comparable {
         case .findingOverdue: "37ab31410f1645e38f45d9bd7d087d63"
         case .provisional: "346f236debb84741a25831e3602ea41c"
         case .noticeMissing: "f59b3de94472465a840f662b788fe1dd"
+        case .complianceWarning: "8f0ccdab59a2492cb7e87301e492cd3b"
+        case .complianceViolation: "79e697a9d10f4a28b791412196837ac1"
         case .folded: "ca06c33a25e14301aab3f6c2aa6519ff"
         case .started: "219e85bdad3441218a7afa03772b59a1"
         case .reloaded: "0f25deefeb544ce991e6c45fda7f0c72"
@@ -50,8 +58,8 @@ public enum AlertKind: String, CaseIterable, Codable, Sendable, Comparable {
     public var priority: Int {
         switch self {
         case .escalated: 3
-        case .overdue, .checklistMissing, .findingOverdue, .noticeMissing, .folded, .reloadFailed: 4
-        case .dueSoon: 5
+        case .overdue, .checklistMissing, .findingOverdue, .noticeMissing, .complianceViolation, .folded, .reloadFailed: 4
+        case .dueSoon, .complianceWarning: 5
         case .provisional, .started, .reloaded, .caughtUp: 6
         }
     }
@@ -60,7 +68,7 @@ public enum AlertKind: String, CaseIterable, Codable, Sendable, Comparable {
     /// state; the others are events of the daemon itself.
     public var isSubjectAlert: Bool {
         switch self {
-        case .dueSoon, .overdue, .escalated, .checklistMissing, .findingOverdue, .provisional, .noticeMissing: true
+        case .dueSoon, .overdue, .escalated, .checklistMissing, .findingOverdue, .provisional, .noticeMissing, .complianceWarning, .complianceViolation: true
         case .folded, .started, .reloaded, .reloadFailed, .caughtUp: false
         }
     }
@@ -99,10 +107,12 @@ public struct Alert: Sendable, Hashable, Codable {
     public var detail: String
     /// How many items it covers, for an alert about many (the open deadlines a missing notice makes provisional).
     public var count: Int?
+    /// The calendar year, for a compliance alert (Art. 8: rounds a year).
+    public var year: Int?
 
     public init(kind: AlertKind, subject: String, article: Int?, round: String? = nil, inspection: String? = nil, institution: String? = nil,
                 jurisdiction: String? = nil, category: String? = nil, deadline: CivilDate? = nil, overdueWorkdays: Int? = nil,
-                provisional: Bool = false, detail: String, count: Int? = nil) {
+                provisional: Bool = false, detail: String, count: Int? = nil, year: Int? = nil) {
         self.kind = kind
         self.subject = subject
         self.article = article
@@ -116,19 +126,21 @@ public struct Alert: Sendable, Hashable, Codable {
         self.provisional = provisional
         self.detail = detail
         self.count = count
+        self.year = year
     }
 
     enum CodingKeys: String, CodingKey {
         case kind, subject, article, round, inspection, institution, jurisdiction, category, deadline
-        case overdueWorkdays = "overdue_workdays", provisional, detail, count
+        case overdueWorkdays = "overdue_workdays", provisional, detail, count, year
     }
 
     /// Every figure of the alert in one string: equal alerts, equal fingerprints. The store keeps
     /// it beside the alert so that an evaluation compares strings, not decoded values.
     public var fingerprint: String {
-        [kind.rawValue, subject, article.map(String.init) ?? "", round ?? "", inspection ?? "", institution ?? "", jurisdiction ?? "",
-         category ?? "", deadline?.description ?? "", overdueWorkdays.map(String.init) ?? "", provisional ? "1" : "0", detail,
-         count.map(String.init) ?? ""].joined(separator: "\u{1F}")
+        let figures: [String] = [kind.rawValue, subject, article.map(String.init) ?? "", round ?? "", inspection ?? "", institution ?? "",
+                                 jurisdiction ?? "", category ?? "", deadline?.description ?? "", overdueWorkdays.map(String.init) ?? "",
+                                 provisional ? "1" : "0", detail, count.map(String.init) ?? "", year.map(String.init) ?? ""]
+        return figures.joined(separator: "\u{1F}")
     }
 }
 
@@ -198,6 +210,22 @@ public enum AlertRules {
         let year = day.components.year + 1
         return Alert(kind: .noticeMissing, subject: "notice/national/\(year)", article: nil, provisional: true,
                      detail: "national notice for \(year)")
+    }
+
+    /// The compliance alerts of the rows (Art. 8, 9, 11): one per warning and violation. The
+    /// subject names the year, jurisdiction, category, rule and round, so that a note whose
+    /// figures move stays the same alert (refreshed), and a warning that becomes a violation is
+    /// a new transition.
+    public static func complianceAlerts(_ rows: [ComplianceRow]) -> [Alert] {
+        rows.flatMap { row in
+            let input = row.input
+            func alert(_ note: ComplianceNote, _ kind: AlertKind) -> Alert {
+                Alert(kind: kind, subject: "compliance/\(input.year)/\(input.jurisdiction)/\(input.category)/\(note.rule.rawValue)" + (note.round.map { "/\($0)" } ?? ""),
+                      article: note.article, round: note.round, jurisdiction: input.jurisdiction, category: input.category,
+                      detail: note.message, year: input.year)
+            }
+            return row.violations.map { alert($0, .complianceViolation) } + row.warnings.map { alert($0, .complianceWarning) }
+        }
     }
 
     /// What changed between the alert state kept and the alerts in force now: subjects newly in

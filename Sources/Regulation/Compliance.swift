@@ -111,13 +111,45 @@ public struct ComplianceInput: Sendable, Hashable {
     }
 }
 
+/// Which yearly rule a note is about: with the row and the round, what keeps a daemon alert
+/// the same alert while its figures move.
+public enum ComplianceRule: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Art. 8: fewer rounds than required in a year that has ended.
+    case rounds
+    /// Art. 8: no round drawn by the first warning day (30 June).
+    case firstRound = "first-round"
+    /// Art. 8: fewer rounds than required by the second warning day (31 October).
+    case allRounds = "all-rounds"
+    /// Art. 8: the rounds drawn and still planned make fewer than required.
+    case projectedShortfall = "projected-shortfall"
+    /// Art. 8: a round's sample of its population.
+    case sample
+    /// Art. 8: a round's sample of its high-risk institutions.
+    case highRiskSample = "high-risk-sample"
+    /// Art. 8 (as configured): each high-risk institution inspected once a year.
+    case highRiskEachYear = "high-risk-each-year"
+    /// Art. 11: at least 2 inspectors per team.
+    case teamSize = "team-size"
+    /// Art. 11: no inspector with a recorded conflict.
+    case recusal
+    /// Art. 11: inspectors of the round's category.
+    case teamCategory = "team-category"
+    /// Art. 9: every checklist item recorded.
+    case checklist
+}
+
 /// A finding of the yearly rules: the article and what is wrong or what would make it good.
 public struct ComplianceNote: Sendable, Hashable, Codable {
     public var article: Int
     public var message: String
-    public init(article: Int, message: String) {
+    public var rule: ComplianceRule
+    /// The round it is about, for the per-round rules.
+    public var round: String?
+    public init(article: Int, message: String, rule: ComplianceRule, round: String? = nil) {
         self.article = article
         self.message = message
+        self.rule = rule
+        self.round = round
     }
 }
 
@@ -169,22 +201,22 @@ public enum Compliance {
             details.append(ComplianceRoundDetail(round: round.round, drawnOn: round.drawnOn, population: round.population, sample: round.sample,
                                                  requiredSample: requiredSample, highRiskSample: round.highRiskSample, highRiskRequired: highRequired))
             if round.sample < requiredSample {
-                violations.append(ComplianceNote(article: 8, message: "round \(round.round) drew \(round.sample) of \(round.population) institutions, fewer than \(settings.minimumRate) requires (\(requiredSample))"))
+                violations.append(ComplianceNote(article: 8, message: "round \(round.round) drew \(round.sample) of \(round.population) institutions, fewer than \(settings.minimumRate) requires (\(requiredSample))", rule: .sample, round: round.round))
             }
             if round.highRiskSample < highRequired {
-                violations.append(ComplianceNote(article: 8, message: "round \(round.round) drew \(round.highRiskSample) of \(round.highRiskPopulation) high-risk institutions, fewer than \(highRate) requires (\(highRequired))"))
+                violations.append(ComplianceNote(article: 8, message: "round \(round.round) drew \(round.highRiskSample) of \(round.highRiskPopulation) high-risk institutions, fewer than \(highRate) requires (\(highRequired))", rule: .highRiskSample, round: round.round))
             }
             if !round.smallTeams.isEmpty {
-                violations.append(ComplianceNote(article: 11, message: "round \(round.round): a team of fewer than 2 inspectors for \(round.smallTeams.joined(separator: ", "))"))
+                violations.append(ComplianceNote(article: 11, message: "round \(round.round): a team of fewer than 2 inspectors for \(round.smallTeams.joined(separator: ", "))", rule: .teamSize, round: round.round))
             }
             if !round.conflicted.isEmpty {
-                violations.append(ComplianceNote(article: 11, message: "round \(round.round): an inspector with a recorded conflict on the team (\(round.conflicted.joined(separator: ", "))); recusal is required"))
+                violations.append(ComplianceNote(article: 11, message: "round \(round.round): an inspector with a recorded conflict on the team (\(round.conflicted.joined(separator: ", "))); recusal is required", rule: .recusal, round: round.round))
             }
             if !round.otherCategory.isEmpty {
-                violations.append(ComplianceNote(article: 11, message: "round \(round.round): inspectors not of the category on a team (\(round.otherCategory.joined(separator: ", ")))"))
+                violations.append(ComplianceNote(article: 11, message: "round \(round.round): inspectors not of the category on a team (\(round.otherCategory.joined(separator: ", ")))", rule: .teamCategory, round: round.round))
             }
             if !round.missingChecklist.isEmpty {
-                violations.append(ComplianceNote(article: 9, message: "round \(round.round): checklist items left out for \(round.missingChecklist.joined(separator: ", "))"))
+                violations.append(ComplianceNote(article: 9, message: "round \(round.round): checklist items left out for \(round.missingChecklist.joined(separator: ", "))", rule: .checklist, round: round.round))
             }
         }
         let yearEnd = CivilDate(year: input.year, month: 12, day: 31)!
@@ -193,24 +225,24 @@ public enum Compliance {
         let makeGood = "draw \(short) more round\(short == 1 ? "" : "s") of at least \(typicalSample) institution\(typicalSample == 1 ? "" : "s") by \(yearEnd)"
         if input.institutions > 0, short > 0 {
             if day > yearEnd {
-                violations.append(ComplianceNote(article: 8, message: "\(rounds.count) round\(rounds.count == 1 ? "" : "s") drawn in \(input.year), fewer than \(settings.minimumRounds)"))
+                violations.append(ComplianceNote(article: 8, message: "\(rounds.count) round\(rounds.count == 1 ? "" : "s") drawn in \(input.year), fewer than \(settings.minimumRounds)", rule: .rounds))
             } else if rounds.isEmpty, let first = CivilDate(year: input.year, month: settings.firstRoundBy.month, day: settings.firstRoundBy.day), day >= first {
-                warnings.append(ComplianceNote(article: 8, message: "no round drawn by \(first): \(makeGood)"))
+                warnings.append(ComplianceNote(article: 8, message: "no round drawn by \(first): \(makeGood)", rule: .firstRound))
             } else if let all = CivilDate(year: input.year, month: settings.allRoundsBy.month, day: settings.allRoundsBy.day), day >= all {
-                warnings.append(ComplianceNote(article: 8, message: "\(rounds.count) of \(settings.minimumRounds) rounds drawn by \(all): \(makeGood)"))
+                warnings.append(ComplianceNote(article: 8, message: "\(rounds.count) of \(settings.minimumRounds) rounds drawn by \(all): \(makeGood)", rule: .allRounds))
             } else {
                 let stillPlanned = input.plannedMonths.filter { $0 >= day.components.month }.count
                 if rounds.count + stillPlanned < settings.minimumRounds {
-                    warnings.append(ComplianceNote(article: 8, message: "\(rounds.count) drawn and \(stillPlanned) still planned for \(input.year), fewer than \(settings.minimumRounds): plan and \(makeGood)"))
+                    warnings.append(ComplianceNote(article: 8, message: "\(rounds.count) drawn and \(stillPlanned) still planned for \(input.year), fewer than \(settings.minimumRounds): plan and \(makeGood)", rule: .projectedShortfall))
                 }
             }
         }
         if settings.highRiskEachYear, !input.highRiskUninspected.isEmpty {
             let count = input.highRiskUninspected.count
             if day > yearEnd {
-                violations.append(ComplianceNote(article: 8, message: "\(count) high-risk institution\(count == 1 ? "" : "s") not inspected in \(input.year)"))
+                violations.append(ComplianceNote(article: 8, message: "\(count) high-risk institution\(count == 1 ? "" : "s") not inspected in \(input.year)", rule: .highRiskEachYear))
             } else if let all = CivilDate(year: input.year, month: settings.allRoundsBy.month, day: settings.allRoundsBy.day), day >= all {
-                warnings.append(ComplianceNote(article: 8, message: "\(count) high-risk institution\(count == 1 ? "" : "s") not yet inspected this year: include them in a round by \(yearEnd)"))
+                warnings.append(ComplianceNote(article: 8, message: "\(count) high-risk institution\(count == 1 ? "" : "s") not yet inspected this year: include them in a round by \(yearEnd)", rule: .highRiskEachYear))
             }
         }
         let status: ComplianceStatus = !violations.isEmpty ? .violation : !warnings.isEmpty ? .warning : .ok

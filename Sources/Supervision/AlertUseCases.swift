@@ -6,15 +6,18 @@ public import Store
 public import WorkingDays
 
 /// How the alert rules are tuned (configuration keys `alerts.*`).
-public struct AlertSettings: Sendable, Hashable {
+public struct AlertSettings: Sendable {
     /// An overdue deadline escalates after this many working days overdue.
     public var escalateAfterWorkdays: Int
     /// More alerts than this of one kind in one evaluation are folded into one summary entry.
     public var foldAbove: Int
+    /// The yearly rules the compliance alerts check (Art. 8, 9, 11).
+    public var compliance: ComplianceSettings
 
-    public init(escalateAfterWorkdays: Int = 5, foldAbove: Int = 50) {
+    public init(escalateAfterWorkdays: Int = 5, foldAbove: Int = 50, compliance: ComplianceSettings = ComplianceSettings()) {
         self.escalateAfterWorkdays = escalateAfterWorkdays
         self.foldAbove = foldAbove
+        self.compliance = compliance
     }
 }
 
@@ -82,6 +85,11 @@ extension Supervisor {
         }
         let nationalYears = Set(layers.filter { $0.region == .national }.map(\.year))
         if let notice = AlertRules.noticeAlert(on: day, nationalYearsLoaded: nationalYears) { result.append(notice) }
+        // The yearly rules (Art. 8, 9, 11): this year's warnings and violations, and through
+        // January last year's, final once it has ended (too few rounds is then a violation).
+        for year in (day.components.month == 1 ? [day.year - 1, day.year] : [day.year]) {
+            result += AlertRules.complianceAlerts(try compliance(year: year, asOf: day, settings: settings.compliance).rows)
+        }
         return result.sorted { ($0.kind, $0.subject) < ($1.kind, $1.subject) }
     }
 

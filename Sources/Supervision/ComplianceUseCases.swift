@@ -27,66 +27,86 @@ extension Supervisor {
         let conflicts = Set(try self.conflicts(at: .endOf(rosterDay)).entries.map { "\($0.inspector)/\($0.institution)" })
 
         struct Key: Hashable { var jurisdiction: String; var category: Category }
+        let plans = Dictionary(try store.plans().filter { $0.year == year }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var facts: [Key: [RoundFacts]] = [:]
-        var plannedMonths: [Key: [Int]] = [:]
+        var drawnPerPlan: [String: Int] = [:]
         var inspected = Set<String>()
         var sampledBelow: [Key: [String: Int]] = [:]
         var checklists = ChecklistCache()
-        for plan in try store.plans() where plan.year == year {
-            let key = Key(jurisdiction: plan.jurisdiction, category: plan.category)
-            var drawn = 0
-            for round in try store.rounds(plan: plan.id) where round.state >= .drawn {
-                guard let procedure = try store.procedure(round: round.id), let drawnOn = Self.day(of: .drawn, in: procedure), drawnOn <= day,
-                      drawnOn.year == year else { continue }
-                drawn += 1
-                guard let resultJSON = round.resultJSON else { throw StoreError.corrupt("round \(round.id) is drawn but has no result") }
-                let strata = try DrawFigures.parse(resultJSON).strata  // the figures as drawn, not replayed
-                let high = strata.filter { $0.risk == RiskLevel.high.rawValue }
-                var fact = RoundFacts(round: round.id, drawnOn: drawnOn, population: strata.reduce(0) { $0 + $1.eligible },
-                                      sample: strata.reduce(0) { $0 + $1.selected },
-                                      highRiskPopulation: high.reduce(0) { $0 + $1.eligible }, highRiskSample: high.reduce(0) { $0 + $1.selected },
-                                      planHighRiskRate: plan.rates.high)
-                for inspection in procedure.inspections {
-                    let name = "\(round.id)/\(inspection.institution)"
-                    inspected.insert(inspection.institution)
-                    if inspection.team.count < 2 { fact.smallTeams.append(name) }  // Art. 11
-                    for inspector in inspection.team {
-                        if conflicts.contains("\(inspector)/\(inspection.institution)") { fact.conflicted.append("\(inspector)/\(inspection.institution)") }
-                        if inspectorCategories[inspector].map({ !$0.contains(plan.category) }) ?? false { fact.otherCategory.append(inspector) }
-                    }
-                    // Art. 12 stage 1: the institutions a higher level's round samples also count where they are.
-                    if let place = jurisdictionOf[inspection.institution], place != plan.jurisdiction {
-                        for ancestor in tree.ancestry(place) where ancestor.code != plan.jurisdiction {
-                            if tree.ancestry(ancestor.code).contains(where: { $0.code == plan.jurisdiction }) {
-                                sampledBelow[Key(jurisdiction: ancestor.code, category: plan.category), default: [:]][round.id, default: 0] += 1
-                            }
+        var ancestry: [String: [String]] = [:]
+        func chain(_ code: String) -> [String] {
+            if let known = ancestry[code] { return known }
+            let codes = tree.ancestry(code).map(\.code)
+            ancestry[code] = codes
+            return codes
+        }
+        for record in try store.complianceRounds(year: year) {
+            let round = record.round
+            guard let plan = plans[round.plan], let drawnOn = ShanghaiTime.civilDate(stored: record.drawnAt), drawnOn <= day, drawnOn.year == year else { continue }
+            drawnPerPlan[plan.id, default: 0] += 1
+            guard let resultJSON = round.resultJSON else { throw StoreError.corrupt("round \(round.id) is drawn but has no result") }
+            let strata = try DrawFigures.parse(resultJSON).strata  // the figures as drawn, not replayed
+            let high = strata.filter { $0.risk == RiskLevel.high.rawValue }
+            var fact = RoundFacts(round: round.id, drawnOn: drawnOn, population: strata.reduce(0) { $0 + $1.eligible },
+                                  sample: strata.reduce(0) { $0 + $1.selected },
+                                  highRiskPopulation: high.reduce(0) { $0 + $1.eligible }, highRiskSample: high.reduce(0) { $0 + $1.selected },
+                                  planHighRiskRate: plan.rates.high)
+            for inspection in record.inspections {
+                let name = "\(round.id)/\(inspection.institution)"
+                inspected.insert(inspection.institution)
+                if inspection.team.count < 2 { fact.smallTeams.append(name) }  // Art. 11
+                for inspector in inspection.team {
+                    if conflicts.contains("\(inspector)/\(inspection.institution)") { fact.conflicted.append("\(inspector)/\(inspection.institution)") }
+                    if inspectorCategories[inspector].map({ !$0.contains(plan.category) }) ?? false { fact.otherCategory.append(inspector) }
+                }
+                // Art. 12 stage 1: the institutions a higher level's round samples also count
+                // where they are, in every level between them and the plan's jurisdiction.
+                if let place = jurisdictionOf[inspection.institution], place != plan.jurisdiction {
+                    let above = chain(place)
+                    if let planLevel = above.firstIndex(of: plan.jurisdiction) {
+                        for code in above[..<planLevel] {
+                            sampledBelow[Key(jurisdiction: code, category: plan.category), default: [:]][round.id, default: 0] += 1
                         }
                     }
                 }
-                if round.state >= .ended {  // Art. 9: the records are complete once the inspection work is over
-                    let latest = Self.latestResults(procedure.results)
-                    fact.missingChecklist = try missingItems(category: plan.category, ended: procedure.date(of: .ended),
-                                                             institutions: procedure.inspections.map(\.institution), results: { latest[$0] ?? [:] },
-                                                             checklists: &checklists).map { "\(round.id)/\($0.institution)" }
-                }
-                facts[key, default: []].append(fact)
             }
-            plannedMonths[key] = Array(plan.months.sorted().dropFirst(drawn))
+            // Art. 9: the records are complete once the inspection work is over; a round reported
+            // or later is complete by construction (the report waits for every item).
+            if round.state == .ended {
+                let latest = Self.latestResults(record.results)
+                fact.missingChecklist = try missingItems(category: plan.category, ended: record.ended, institutions: record.inspections.map(\.institution),
+                                                         results: { latest[$0] ?? [:] }, checklists: &checklists).map { "\(round.id)/\($0.institution)" }
+            }
+            facts[Key(jurisdiction: plan.jurisdiction, category: plan.category), default: []].append(fact)
+        }
+        var plannedMonths: [Key: [Int]] = [:]
+        for plan in plans.values {
+            plannedMonths[Key(jurisdiction: plan.jurisdiction, category: plan.category), default: []] += Array(plan.months.sorted().dropFirst(drawnPerPlan[plan.id] ?? 0))
+        }
+
+        // Each institution counted once in every level above it (Art. 2–4): one pass, not one per row.
+        struct Counts { var all = 0; var own = 0; var highRiskUninspected: [String] = [] }
+        var counts: [Key: Counts] = [:]
+        for institution in institutions {
+            for (position, code) in chain(institution.jurisdiction).enumerated() {
+                let key = Key(jurisdiction: code, category: institution.category)
+                counts[key, default: Counts()].all += 1
+                if position == 0 { counts[key, default: Counts()].own += 1 }
+                if institution.risk == .high, !inspected.contains(institution.id) { counts[key, default: Counts()].highRiskUninspected.append(institution.id) }
+            }
         }
 
         var rows: [ComplianceRow] = []
         for code in tree.byCode.keys.sorted() where scope?.contains(code) ?? true {
-            let below = tree.subtree(code)
-            let depth = tree.ancestry(code).count
+            let depth = chain(code).count
             let level = depth <= 1 ? "province" : depth == 2 ? "city" : "county"
             for kind in Category.allCases where category.map({ $0 == kind }) ?? true {
-                let mine = institutions.filter { $0.category == kind && below.contains($0.jurisdiction) }
                 let key = Key(jurisdiction: code, category: kind)
+                let count = counts[key] ?? Counts()
                 let input = ComplianceInput(
-                    jurisdiction: code, level: level, category: kind.rawValue, year: year, institutions: mine.count,
-                    ownInstitutions: mine.filter { $0.jurisdiction == code }.count, rounds: facts[key] ?? [], plannedMonths: plannedMonths[key] ?? [],
-                    highRiskUninspected: mine.filter { $0.risk == .high && !inspected.contains($0.id) }.map(\.id).sorted(),
-                    sampledByHigherLevels: sampledBelow[key] ?? [:])
+                    jurisdiction: code, level: level, category: kind.rawValue, year: year, institutions: count.all,
+                    ownInstitutions: count.own, rounds: facts[key] ?? [], plannedMonths: plannedMonths[key] ?? [],
+                    highRiskUninspected: count.highRiskUninspected.sorted(), sampledByHigherLevels: sampledBelow[key] ?? [:])
                 rows.append(Compliance.evaluate(input, asOf: day, settings: settings))
             }
         }

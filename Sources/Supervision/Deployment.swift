@@ -111,7 +111,7 @@ public struct Deployment: Sendable {
             dueSoonWorkdays: try number("due_soon_workdays", default: 2, in: 0...60, "a number of working days"),
             language: language,
             alerts: AlertSettings(escalateAfterWorkdays: try number("alerts.escalate_after_workdays", default: 5, in: 1...250, "a number of working days"),
-                                  foldAbove: try number("alerts.fold_above", default: 50, in: 1...5000, "a number of alerts")),
+                                  foldAbove: try number("alerts.fold_above", default: 50, in: 1...5000, "a number of alerts"), compliance: compliance),
             log: log,
             compliance: compliance)
     }

@@ -111,4 +111,76 @@ struct JournalTests {
         #expect(try Self.entries(harness).contains { $0["MESSAGE_ID"] as? String == "219e85bdad3441218a7afa03772b59a1" })
         #expect(((try? String(contentsOfFile: errors, encoding: .utf8)) ?? "").isEmpty, "nothing on stderr")
     }
+
+    /// `journalctl -x` on the entries the test's journald wrote, with the project's catalogs
+    /// compiled into a private root (the machine's catalog is not touched).
+    static func explained(_ harness: DaemonHarness, _ match: String) throws -> String {
+        let root = harness.directory.appendingPathComponent("root")
+        let catalogs = root.appendingPathComponent("usr/lib/systemd/catalog")
+        try FileManager.default.createDirectory(at: catalogs, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("var/log"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: harness.directory.appendingPathComponent("journal"), to: root.appendingPathComponent("var/log/journal"))
+        for name in ["spotcheckd.catalog", "spotcheckd.zh_CN.catalog"] {
+            try FileManager.default.copyItem(at: CatalogTests.systemd.appendingPathComponent(name), to: catalogs.appendingPathComponent(name))
+        }
+        // `--update-catalog --root` compiles into the root; `-x` reads only /var/lib/systemd/catalog,
+        // so it runs in a mount namespace where the compiled database is bound there.
+        func journalctl(_ arguments: [String]) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+            let catalog = root.appendingPathComponent("var/lib/systemd/catalog").path
+            process.arguments = ["--mount", "--propagation", "private", "/bin/sh", "-c",
+                                 "mkdir -p /var/lib/systemd/catalog && { [ ! -f \"$0/database\" ] || mount --bind \"$0\" /var/lib/systemd/catalog; } && exec /usr/bin/journalctl \"$@\"",
+                                 catalog, "--root", root.path] + arguments
+            process.environment = ["LANG": "C.UTF-8", "SYSTEMD_PAGER": ""]
+            let output = Pipe()
+            process.standardOutput = output
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        _ = try journalctl(["--update-catalog"])
+        return try journalctl(["-x", "--no-pager", match])
+    }
+
+    @Test("a compliance warning date passing (Art. 8: no round by 30 June) logs the warning once, with YEAR and its catalog entry", .enabled(if: canRun()))
+    func complianceWarningDate() throws {
+        let harness = try DaemonHarness()
+        try "language: en\nalerts:\n  fold_above: 5000\n".write(toFile: harness.configFile, atomically: true, encoding: .utf8)
+        let now = "2026-06-01T10:00:00+08:00"
+        let demo = harness.directory.appendingPathComponent("demo").path
+        #expect(try harness.spotcheck(["demo", "generate", "--out", demo, "--institutions", "120"], now: now).status == 0)
+        for kind in ["checklist", "institutions", "inspectors", "conflicts"] {
+            #expect(try harness.spotcheck(["import", kind, "\(demo)/\(kind).csv"], now: now).status == 0)
+        }
+        #expect(try harness.spotcheck(["plan", "create", "--year", "2026", "--jurisdiction", "640000", "--category", "lawyer", "--months", "5,10"], now: now).status == 0)
+        try harness.setClock("2026-06-29T20:00:00+08:00")
+        let (script, pid) = try Self.underJournald(harness, [DaemonHarness.daemon, "--log", "journal", "--clock-file", harness.clockFile])
+        let ready = harness.notifications(until: "READY=1", timeout: 20)
+        #expect(ready.last?.contains("READY=1") == true, "\(ready) \(script.stderr)")
+        try harness.setClock("2026-06-30T09:00:00+08:00")
+        _ = harness.notifications(until: "next check 2026-07-01", timeout: 10)
+        try harness.setClock("2026-07-01T09:00:00+08:00")
+        _ = harness.notifications(until: "next check 2026-07-02", timeout: 10)
+        if let daemon = pid() { kill(daemon, SIGTERM) }
+        #expect(harness.wait(script, timeout: 30) == 0, "\(script.stderr)")
+
+        let subject = "compliance/2026/640000/lawyer/first-round"
+        let warnings = try Self.entries(harness).filter { $0["ALERT_SUBJECT"] as? String == subject }
+        #expect(warnings.count == 1, "logged once, on the day it became true, not again the day after: \(warnings)")
+        let warning = try #require(warnings.first)
+        #expect(warning["MESSAGE_ID"] as? String == "8f0ccdab59a2492cb7e87301e492cd3b")
+        #expect(warning["ARTICLE"] as? String == "8" && warning["YEAR"] as? String == "2026")
+        #expect(warning["JURISDICTION"] as? String == "640000" && warning["CATEGORY"] as? String == "lawyer")
+        #expect(warning["PRIORITY"] as? String == "5")
+        #expect((warning["MESSAGE"] as? String)?.contains("no round drawn by 2026-06-30") == true, "\(warning)")
+        // On the first start, the day before, the warnings then in force (projected shortfalls) were folded into the catch-up.
+        #expect(try Self.entries(harness).contains { $0["MESSAGE_ID"] as? String == "ca06c33a25e14301aab3f6c2aa6519ff" && $0["ALERT_KIND"] as? String == "compliance-warning" })
+
+        let explained = try Self.explained(harness, "ALERT_SUBJECT=\(subject)")
+        #expect(explained.contains("Subject: Compliance warning (Art. 8): 2026 640000 lawyer"), "the catalog entry, its fields filled in: \(explained)")
+        #expect(explained.contains("What to do:"))
+    }
 }
+
