@@ -88,7 +88,7 @@ extension Supervisor {
         // The yearly rules (Art. 8, 9, 11): this year's warnings and violations, and through
         // January last year's, final once it has ended (too few rounds is then a violation).
         for year in (day.components.month == 1 ? [day.year - 1, day.year] : [day.year]) {
-            result += AlertRules.complianceAlerts(try compliance(year: year, asOf: day, settings: settings.compliance).rows)
+            result += AlertRules.complianceAlerts(try compliance(year: year, asOf: day, settings: settings.compliance, sampledBelow: false).rows)
         }
         return result.sorted { ($0.kind, $0.subject) < ($1.kind, $1.subject) }
     }

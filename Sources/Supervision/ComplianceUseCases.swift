@@ -12,8 +12,10 @@ extension Supervisor {
     /// jurisdiction of its plan; the institutions a round samples in a lower jurisdiction also
     /// show in that jurisdiction's row (Art. 12 stage 1). Rows are limited to `jurisdiction`'s
     /// subtree and to `category` when given.
+    /// `sampledBelow`: whether to find where higher levels' rounds sampled (the query shows it;
+    /// the daemon's alerts do not need it, and it reads every inspection of those rounds).
     public func compliance(year: Int? = nil, asOf day: CivilDate? = nil, jurisdiction: String? = nil, category: Category? = nil,
-                           settings: ComplianceSettings = ComplianceSettings()) throws -> (year: Int, asOf: CivilDate, rows: [ComplianceRow]) {
+                           settings: ComplianceSettings = ComplianceSettings(), sampledBelow findSampledBelow: Bool = true) throws -> (year: Int, asOf: CivilDate, rows: [ComplianceRow]) {
         let day = day ?? today
         let year = year ?? day.year
         let tree = try jurisdictionTree()
@@ -24,15 +26,10 @@ extension Supervisor {
         let jurisdictionOf = Dictionary(institutions.map { ($0.id, $0.jurisdiction) }, uniquingKeysWith: { first, _ in first })
         let inspectorCategories = Dictionary(try inspectors(RosterFilter(), at: .endOf(rosterDay)).entries.map { ($0.id, Set($0.categories)) },
                                              uniquingKeysWith: { first, _ in first })
-        let conflicts = Set(try self.conflicts(at: .endOf(rosterDay)).entries.map { "\($0.inspector)/\($0.institution)" })
+        let conflicts = try self.conflicts(at: .endOf(rosterDay)).entries
 
         struct Key: Hashable { var jurisdiction: String; var category: Category }
         let plans = Dictionary(try store.plans().filter { $0.year == year }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var facts: [Key: [RoundFacts]] = [:]
-        var drawnPerPlan: [String: Int] = [:]
-        var inspected = Set<String>()
-        var sampledBelow: [Key: [String: Int]] = [:]
-        var checklists = ChecklistCache()
         var ancestry: [String: [String]] = [:]
         func chain(_ code: String) -> [String] {
             if let known = ancestry[code] { return known }
@@ -40,44 +37,58 @@ extension Supervisor {
             ancestry[code] = codes
             return codes
         }
+        // The rounds drawn in the year by the end of the day, each as kept: one row per round.
+        var counted: [String: (record: ComplianceRoundRecord, plan: Plan, fact: RoundFacts)] = [:]
+        var drawnPerPlan: [String: Int] = [:]
         for record in try store.complianceRounds(year: year) {
-            let round = record.round
-            guard let plan = plans[round.plan], let drawnOn = ShanghaiTime.civilDate(stored: record.drawnAt), drawnOn <= day, drawnOn.year == year else { continue }
+            guard let plan = plans[record.plan], let drawnOn = ShanghaiTime.civilDate(stored: record.drawnAt), drawnOn <= day, drawnOn.year == year else { continue }
             drawnPerPlan[plan.id, default: 0] += 1
-            guard let resultJSON = round.resultJSON else { throw StoreError.corrupt("round \(round.id) is drawn but has no result") }
-            let strata = try DrawFigures.parse(resultJSON).strata  // the figures as drawn, not replayed
-            let high = strata.filter { $0.risk == RiskLevel.high.rawValue }
-            var fact = RoundFacts(round: round.id, drawnOn: drawnOn, population: strata.reduce(0) { $0 + $1.eligible },
-                                  sample: strata.reduce(0) { $0 + $1.selected },
-                                  highRiskPopulation: high.reduce(0) { $0 + $1.eligible }, highRiskSample: high.reduce(0) { $0 + $1.selected },
-                                  planHighRiskRate: plan.rates.high)
-            for inspection in record.inspections {
-                let name = "\(round.id)/\(inspection.institution)"
-                inspected.insert(inspection.institution)
-                if inspection.team.count < 2 { fact.smallTeams.append(name) }  // Art. 11
-                for inspector in inspection.team {
-                    if conflicts.contains("\(inspector)/\(inspection.institution)") { fact.conflicted.append("\(inspector)/\(inspection.institution)") }
-                    if inspectorCategories[inspector].map({ !$0.contains(plan.category) }) ?? false { fact.otherCategory.append(inspector) }
-                }
-                // Art. 12 stage 1: the institutions a higher level's round samples also count
-                // where they are, in every level between them and the plan's jurisdiction.
-                if let place = jurisdictionOf[inspection.institution], place != plan.jurisdiction {
-                    let above = chain(place)
-                    if let planLevel = above.firstIndex(of: plan.jurisdiction) {
-                        for code in above[..<planLevel] {
-                            sampledBelow[Key(jurisdiction: code, category: plan.category), default: [:]][round.id, default: 0] += 1
-                        }
-                    }
+            var fact = RoundFacts(round: record.round, drawnOn: drawnOn, population: record.population, sample: record.sample,
+                                  highRiskPopulation: record.highRiskPopulation, highRiskSample: record.highRiskSample, planHighRiskRate: plan.rates.high)
+            fact.smallTeams = record.smallTeams.map { "\(record.round)/\($0)" }  // Art. 11: at least 2
+            counted[record.round] = (record, plan, fact)
+        }
+        // Art. 11: inspectors not of the round's category.
+        for (round, inspector) in try store.roundInspectors(year: year) {
+            guard let entry = counted[round], inspectorCategories[inspector].map({ !$0.contains(entry.plan.category) }) ?? false else { continue }
+            counted[round]?.fact.otherCategory.append(inspector)
+        }
+        // Art. 11: an inspector on the team of an institution with a recorded conflict (looked up by institution).
+        let conflicted = Set(conflicts.map { "\($0.inspector)/\($0.institution)" })
+        for inspection in try store.inspections(year: year, institutions: Array(Set(conflicts.map(\.institution))).sorted()) where counted[inspection.round] != nil {
+            for inspector in inspection.team where conflicted.contains("\(inspector)/\(inspection.institution)") {
+                counted[inspection.round]?.fact.conflicted.append("\(inspector)/\(inspection.institution)")
+            }
+        }
+        // Art. 8: which high-risk institutions a round of the year has inspected.
+        let highRisk = institutions.filter { $0.risk == .high }.map(\.id)
+        let inspectedHighRisk = Set(try store.inspections(year: year, institutions: highRisk).filter { counted[$0.round] != nil }.map(\.institution))
+        // Art. 9: the records are complete once the inspection work is over; a round reported or
+        // later is complete by construction (the report waits for every item).
+        var checklists = ChecklistCache()
+        for coverage in try store.coverageRecords(roundsIn: .ended) where counted[coverage.round] != nil {
+            let latest = Self.latestResults(coverage.results)
+            counted[coverage.round]?.fact.missingChecklist = try missingItems(
+                category: coverage.category, ended: coverage.ended, institutions: coverage.institutions, results: { latest[$0] ?? [:] },
+                checklists: &checklists).map { "\(coverage.round)/\($0.institution)" }
+        }
+        // Art. 12 stage 1: the institutions a higher level's round samples also count where they
+        // are, in every level between them and the plan's jurisdiction.
+        var sampledBelow: [Key: [String: Int]] = [:]
+        if findSampledBelow {
+            let higher = counted.values.filter { !tree.subtree($0.plan.jurisdiction).subtracting([$0.plan.jurisdiction]).isEmpty }.map(\.record.round)
+            for (round, institution) in try store.inspectedInstitutions(rounds: higher.sorted()) {
+                guard let plan = counted[round]?.plan, let place = jurisdictionOf[institution], place != plan.jurisdiction else { continue }
+                let above = chain(place)
+                guard let planLevel = above.firstIndex(of: plan.jurisdiction) else { continue }
+                for code in above[..<planLevel] {
+                    sampledBelow[Key(jurisdiction: code, category: plan.category), default: [:]][round, default: 0] += 1
                 }
             }
-            // Art. 9: the records are complete once the inspection work is over; a round reported
-            // or later is complete by construction (the report waits for every item).
-            if round.state == .ended {
-                let latest = Self.latestResults(record.results)
-                fact.missingChecklist = try missingItems(category: plan.category, ended: record.ended, institutions: record.inspections.map(\.institution),
-                                                         results: { latest[$0] ?? [:] }, checklists: &checklists).map { "\(round.id)/\($0.institution)" }
-            }
-            facts[Key(jurisdiction: plan.jurisdiction, category: plan.category), default: []].append(fact)
+        }
+        var facts: [Key: [RoundFacts]] = [:]
+        for entry in counted.values.sorted(by: { $0.record.round < $1.record.round }) {
+            facts[Key(jurisdiction: entry.plan.jurisdiction, category: entry.plan.category), default: []].append(entry.fact)
         }
         var plannedMonths: [Key: [Int]] = [:]
         for plan in plans.values {
@@ -92,7 +103,7 @@ extension Supervisor {
                 let key = Key(jurisdiction: code, category: institution.category)
                 counts[key, default: Counts()].all += 1
                 if position == 0 { counts[key, default: Counts()].own += 1 }
-                if institution.risk == .high, !inspected.contains(institution.id) { counts[key, default: Counts()].highRiskUninspected.append(institution.id) }
+                if institution.risk == .high, !inspectedHighRisk.contains(institution.id) { counts[key, default: Counts()].highRiskUninspected.append(institution.id) }
             }
         }
 

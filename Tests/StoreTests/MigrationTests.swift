@@ -258,4 +258,37 @@ struct MigrationTests {
         let content = try JSONDecoder().decode(StepContent.self, from: Data((contents[0] ?? "").utf8))
         #expect(content == .report(summary: "责令限期整改", evaluation: "", handling: "责令限期整改"))
     }
+
+    @Test("v11 keeps each drawn round's compliance figures: its draw's strata summed, its small teams, its inspectors once")
+    func roundComplianceFacts() throws {
+        let path = try Self.newDatabasePath()
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = false
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        try Migrations.migrator.migrate(queue, upTo: "v10-step-content")
+        let result = """
+            {"strata": [{"jurisdiction": "640104", "risk": "high", "eligible": 4, "selected": [{"institution": "A"}]},
+                        {"jurisdiction": "640104", "risk": "normal", "eligible": 40, "selected": [{"institution": "B"}, {"institution": "C"}]},
+                        {"jurisdiction": "640105", "risk": "high", "eligible": 6, "selected": [{"institution": "D"}, {"institution": "E"}]}]}
+            """
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO round (id, plan, number, state, result_json) VALUES ('R', 'P', 1, 'drawn', ?), ('Q', 'P', 2, 'announced', NULL)",
+                           arguments: [result])
+            for (institution, team) in [("A", #"["X","Y"]"#), ("B", #"["X"]"#), ("C", #"["Y","Z"]"#), ("D", #"[]"#), ("E", #"["Z","X"]"#)] {
+                try db.execute(sql: "INSERT INTO inspection (round, institution, drawn_team, team, team_shortfall) VALUES ('R', ?, ?, ?, 0)",
+                               arguments: [institution, team, team])
+            }
+        }
+        try Migrations.migrator.migrate(queue)
+        try queue.read { db in
+            let facts = try Row.fetchAll(db, sql: "SELECT * FROM round_compliance_facts")
+            #expect(facts.count == 1, "only the drawn round")
+            #expect(facts.first?["round"] == "R")
+            #expect(facts.first?["population"] == 50 && facts.first?["sample"] == 5)
+            #expect(facts.first?["high_risk_population"] == 10 && facts.first?["high_risk_sample"] == 3)
+            #expect(facts.first?["small_teams"] == #"["B","D"]"#)
+            #expect(try String.fetchAll(db, sql: "SELECT inspector FROM round_inspector WHERE round = 'R' ORDER BY inspector") == ["X", "Y", "Z"])
+        }
+    }
 }
+

@@ -321,6 +321,38 @@ enum Migrations {
                 try db.execute(sql: "UPDATE round_step SET content = ? WHERE rowid = ?", arguments: [content, row["rowid"] as Int64])
             }
         }
+        migrator.registerMigration("v11-round-compliance-facts") { db in
+            // What the yearly rules read of a drawn round, kept with it so that compliance reads
+            // one row per round instead of every inspection: the draw's figures (from its result)
+            // and the inspections whose team has fewer than 2 inspectors (a JSON list).
+            try db.create(table: "round_compliance_facts") { t in
+                t.primaryKey("round", .text).references("round")
+                t.column("population", .integer).notNull()
+                t.column("sample", .integer).notNull()
+                t.column("high_risk_population", .integer).notNull()
+                t.column("high_risk_sample", .integer).notNull()
+                t.column("small_teams", .text).notNull()
+            }
+            // Each inspector on any of a round's teams, once (Art. 11: the category check).
+            try db.create(table: "round_inspector", options: [.withoutRowID]) { t in
+                t.column("round", .text).notNull().references("round")
+                t.column("inspector", .text).notNull()
+                t.primaryKey(["round", "inspector"])
+            }
+            // Recusal (Art. 11) and the high-risk coverage look inspections up by institution.
+            try db.create(index: "inspection_by_institution", on: "inspection", columns: ["institution", "round"])
+            try db.execute(sql: """
+                INSERT INTO round_compliance_facts
+                SELECT r.id,
+                       (SELECT total(json_extract(s.value, '$.eligible')) FROM json_each(r.result_json, '$.strata') s),
+                       (SELECT total(json_array_length(s.value, '$.selected')) FROM json_each(r.result_json, '$.strata') s),
+                       (SELECT total(json_extract(s.value, '$.eligible')) FROM json_each(r.result_json, '$.strata') s WHERE json_extract(s.value, '$.risk') = 'high'),
+                       (SELECT total(json_array_length(s.value, '$.selected')) FROM json_each(r.result_json, '$.strata') s WHERE json_extract(s.value, '$.risk') = 'high'),
+                       (SELECT json_group_array(institution) FROM (SELECT institution FROM inspection i WHERE i.round = r.id AND json_array_length(i.team) < 2 ORDER BY institution))
+                FROM round r WHERE r.result_json IS NOT NULL;
+                INSERT OR IGNORE INTO round_inspector SELECT i.round, m.value FROM inspection i, json_each(i.team) m;
+                """)
+        }
         return migrator
     }
 }

@@ -1,56 +1,112 @@
 import Foundation
 import GRDB
 public import Records
-import Regulation
+public import Regulation
 public import WorkingDays
 
-/// What the yearly rules need of one drawn round (Art. 8, 9, 11), read in bulk: the round with
-/// its draw result, the instant it was drawn, its inspections' teams, and its results while
-/// its records can still be incomplete (ended, not yet reported: the report waits for every item).
-public struct ComplianceRoundRecord: Sendable {
-    public var round: Round
+/// What the yearly rules need of one drawn round (Art. 8, 11), as kept with it: one row per
+/// round, whatever its number of inspections.
+public struct ComplianceRoundRecord: Sendable, Hashable {
+    public var round: String
+    public var plan: String
+    public var state: RoundState
     /// When the draw was recorded (UTC instant as stored).
     public var drawnAt: String
-    public var inspections: [Inspection]
     /// The day the inspection work ended, once it has.
     public var ended: CivilDate?
-    /// Every result recorded, oldest first; only for rounds in the `ended` state.
-    public var results: [InspectionResult]
+    public var population: Int
+    public var sample: Int
+    public var highRiskPopulation: Int
+    public var highRiskSample: Int
+    /// Institutions whose team has fewer than 2 inspectors.
+    public var smallTeams: [String]
 }
 
 extension SpotCheckStore {
-    /// Every round drawn of the plans of `year`, with what compliance reads of it, in a few reads
-    /// whatever their number (one per table, not one per round).
+    /// The rounds of the plans of a year (the year is the query's argument).
+    static func yearRounds() -> String { "SELECT r.id FROM round r JOIN plan p ON p.id = r.plan WHERE p.year = ?" }
+
+    /// Every round drawn of the plans of `year`, with its kept figures: one read, one row per round.
     public func complianceRounds(year: Int) throws(StoreError) -> [ComplianceRoundRecord] {
         try read { db in
-            let drawnStates = RoundState.allCases.filter { $0 >= .drawn }.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-            let ofYear = "SELECT r.id FROM round r JOIN plan p ON p.id = r.plan WHERE p.year = ? AND r.state IN (\(drawnStates))"
-            var records: [String: ComplianceRoundRecord] = [:]
-            var order: [String] = []
-            let rounds = try Row.fetchAll(db, sql: """
-                SELECT r.*,
-                       (SELECT s.at FROM round_step s WHERE s.round = r.id AND s.step = 'drawn' ORDER BY s.rowid DESC LIMIT 1) AS drawn_at,
-                       (SELECT s.on_date FROM round_step s WHERE s.round = r.id AND s.step = 'ended' ORDER BY s.rowid DESC LIMIT 1) AS ended_on
-                FROM round r WHERE r.id IN (\(ofYear)) ORDER BY r.id
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT r.id, r.plan, r.state,
+                       (SELECT s.at FROM round_step s WHERE s.round = r.id AND s.step = 'drawn' ORDER BY s.rowid DESC LIMIT 1),
+                       (SELECT s.on_date FROM round_step s WHERE s.round = r.id AND s.step = 'ended' ORDER BY s.rowid DESC LIMIT 1),
+                       f.population, f.sample, f.high_risk_population, f.high_risk_sample, f.small_teams
+                FROM round r JOIN plan p ON p.id = r.plan JOIN round_compliance_facts f ON f.round = r.id
+                WHERE p.year = ? ORDER BY r.id
                 """, arguments: [year])
-            for row in rounds {
-                let round = try Stored<Round>(row: row).value
-                guard let drawnAt: String = row["drawn_at"] else { throw StoreError.corrupt("round \(round.id) is \(round.state.rawValue) but has no drawn step") }
-                let ended: String? = row["ended_on"]
-                records[round.id] = ComplianceRoundRecord(round: round, drawnAt: drawnAt, inspections: [], ended: ended.flatMap { CivilDate($0) }, results: [])
-                order.append(round.id)
+            var result: [ComplianceRoundRecord] = []
+            while let row = try cursor.next() {
+                let id: String = row[0]
+                let stateText: String = row[2]
+                guard let state = RoundState(rawValue: stateText) else { throw StoreError.corrupt("round.state: stored value \"\(stateText)\" is not a round state") }
+                guard let drawnAt: String = row[3] else { throw StoreError.corrupt("round \(id) is \(stateText) but has no drawn step") }
+                let smallText: String = row[9]
+                guard let small = try? JSONDecoder().decode([String].self, from: Data(smallText.utf8)) else {
+                    throw StoreError.corrupt("round_compliance_facts.small_teams: stored value \(smallText) is not a JSON list of strings")
+                }
+                result.append(ComplianceRoundRecord(round: id, plan: row[1], state: state, drawnAt: drawnAt, ended: (row[4] as String?).flatMap { CivilDate($0) },
+                                                    population: row[5], sample: row[6], highRiskPopulation: row[7], highRiskSample: row[8],
+                                                    smallTeams: small))
             }
-            guard !order.isEmpty else { return [] }
-            for inspection in try Stored<Inspection>.fetchAll(db, sql: "SELECT * FROM inspection WHERE round IN (\(ofYear)) ORDER BY round, institution",
-                                                               arguments: [year]) {
-                records[inspection.value.round]?.inspections.append(inspection.value)
-            }
-            let ended = "SELECT r.id FROM round r JOIN plan p ON p.id = r.plan WHERE p.year = ? AND r.state = '\(RoundState.ended.rawValue)'"
-            for result in try Stored<InspectionResult>.fetchAll(db, sql: "SELECT * FROM inspection_result WHERE round IN (\(ended)) ORDER BY id",
-                                                                arguments: [year]) {
-                records[result.value.round]?.results.append(result.value)
-            }
-            return order.compactMap { records[$0] }
+            return result
         }
+    }
+
+    /// Each inspector on a team of a round of `year`, once per round: (round, inspector).
+    public func roundInspectors(year: Int) throws(StoreError) -> [(round: String, inspector: String)] {
+        try read { db in
+            var result: [(round: String, inspector: String)] = []
+            let cursor = try Row.fetchCursor(db, sql: "SELECT round, inspector FROM round_inspector WHERE round IN (\(Self.yearRounds()))", arguments: [year])
+            while let row = try cursor.next() { result.append((row[0], row[1])) }
+            return result
+        }
+    }
+
+    /// The inspections of rounds of `year` of these institutions (by the institution index): what
+    /// recusal (Art. 11) and the high-risk coverage (Art. 8) look up.
+    public func inspections(year: Int, institutions: [String]) throws(StoreError) -> [Inspection] {
+        guard !institutions.isEmpty else { return [] }
+        return try read { db in
+            let list = String(decoding: try JSONEncoder().encode(institutions), as: UTF8.self)
+            return try Stored<Inspection>.fetchAll(db, sql: """
+                SELECT * FROM inspection WHERE institution IN (SELECT value FROM json_each(?)) AND round IN (\(Self.yearRounds()))
+                ORDER BY round, institution
+                """, arguments: [list, year]).map(\.value)
+        }
+    }
+
+    /// (round, institution) of every inspection of these rounds: where a higher level's round
+    /// sampled (Art. 12 stage 1).
+    public func inspectedInstitutions(rounds: [String]) throws(StoreError) -> [(round: String, institution: String)] {
+        guard !rounds.isEmpty else { return [] }
+        return try read { db in
+            let list = String(decoding: try JSONEncoder().encode(rounds), as: UTF8.self)
+            var result: [(round: String, institution: String)] = []
+            let cursor = try Row.fetchCursor(db, sql: "SELECT round, institution FROM inspection WHERE round IN (SELECT value FROM json_each(?))", arguments: [list])
+            while let row = try cursor.next() { result.append((row[0], row[1])) }
+            return result
+        }
+    }
+}
+
+extension SpotCheckStore {
+    /// Writes what compliance reads of a drawn round again (its draw's figures, its small teams,
+    /// its inspectors), inside the transaction that drew it or changed a team.
+    static func refreshComplianceFacts(_ db: Database, round id: String) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO round_compliance_facts
+            SELECT r.id,
+                   (SELECT total(json_extract(s.value, '$.eligible')) FROM json_each(r.result_json, '$.strata') s),
+                   (SELECT total(json_array_length(s.value, '$.selected')) FROM json_each(r.result_json, '$.strata') s),
+                   (SELECT total(json_extract(s.value, '$.eligible')) FROM json_each(r.result_json, '$.strata') s WHERE json_extract(s.value, '$.risk') = 'high'),
+                   (SELECT total(json_array_length(s.value, '$.selected')) FROM json_each(r.result_json, '$.strata') s WHERE json_extract(s.value, '$.risk') = 'high'),
+                   (SELECT json_group_array(institution) FROM (SELECT institution FROM inspection i WHERE i.round = r.id AND json_array_length(i.team) < 2 ORDER BY institution))
+            FROM round r WHERE r.id = ? AND r.result_json IS NOT NULL;
+            DELETE FROM round_inspector WHERE round = ?;
+            INSERT OR IGNORE INTO round_inspector SELECT i.round, m.value FROM inspection i, json_each(i.team) m WHERE i.round = ?;
+            """, arguments: [id, id, id])
     }
 }

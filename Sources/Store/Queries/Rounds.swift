@@ -203,6 +203,7 @@ extension SpotCheckStore {
             for inspection in draw.inspections where inspection.round == id {
                 try inspection.insert(db)
             }
+            try Self.refreshComplianceFacts(db, round: id)
             return round
         }
     }
@@ -228,6 +229,7 @@ extension SpotCheckStore {
             record.actor = actor
             try record.insert(db)
             if let team, team.round == round.id { try team.update(db) }
+            try Self.refreshComplianceFacts(db, round: round.id)
             return record
         }
     }
