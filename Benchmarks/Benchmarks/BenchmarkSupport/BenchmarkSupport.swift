@@ -98,7 +98,8 @@ public func notice(daysOff: String) -> String {
     """
 }
 
-/// 10,000 rounds × 100 inspections. Rounds 1–9,000 are filed (every deadline done); 9,001–9,960
+/// 10,000 rounds × 100 inspections, each drawn as the demo's first lawyers' round was (its draw
+/// step and kept compliance figures copied). Rounds 1–9,000 are filed (every deadline done); 9,001–9,960
 /// ended on 2026-11-30 (report, publication and provisional feedback open, not yet due on
 /// 2026-12-01); 9,961–9,980 ended on 2026-11-10 with no report (overdue); 9,981–10,000 reported
 /// on 2026-11-13 with no feedback and no publication (overdue).
@@ -110,6 +111,16 @@ public let millionInspections = """
         CASE WHEN i <= 9000 THEN 'filed' WHEN i <= 9980 THEN 'ended' ELSE 'reported' END,
         manifest, manifest_sha256, roster_versions, values_json, result_json, seed
       FROM round, n WHERE round.id = '640000-2026-lawyer-R1';
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
+    INSERT INTO round_step (round, step, at, actor, detail, audit_seq, on_date)
+      SELECT printf('B%05d', i), step, at, actor, detail, audit_seq, on_date FROM round_step, n
+      WHERE round = '640000-2026-lawyer-R1' AND step = 'drawn';
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
+    INSERT INTO round_compliance_facts
+      SELECT printf('B%05d', i), population, sample, high_risk_population, high_risk_sample, '[]' FROM round_compliance_facts, n
+      WHERE round = '640000-2026-lawyer-R1';
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
+    INSERT INTO round_inspector SELECT printf('B%05d', i), 'SF640521001' FROM n UNION ALL SELECT printf('B%05d', i), 'SF640522002' FROM n;
     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000),
                    m(j) AS (SELECT 1 UNION ALL SELECT j + 1 FROM m WHERE j < 100)
     INSERT INTO inspection SELECT printf('B%05d', i), printf('I%05d%03d', i, j), '["SF640521001","SF640522002"]',
