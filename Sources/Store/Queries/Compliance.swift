@@ -71,8 +71,10 @@ extension SpotCheckStore {
         guard !institutions.isEmpty else { return [] }
         return try read { db in
             let list = String(decoding: try JSONEncoder().encode(institutions), as: UTF8.self)
+            // By institution only (`+round` keeps SQLite from probing every round × institution pair).
             return try Stored<Inspection>.fetchAll(db, sql: """
-                SELECT * FROM inspection WHERE institution IN (SELECT value FROM json_each(?)) AND round IN (\(Self.yearRounds()))
+                SELECT * FROM inspection INDEXED BY inspection_by_institution
+                WHERE institution IN (SELECT value FROM json_each(?)) AND +round IN (\(Self.yearRounds()))
                 ORDER BY round, institution
                 """, arguments: [list, year]).map(\.value)
         }
