@@ -58,9 +58,12 @@ public final class Scheduler: Service, Sendable {
 
     /// One evaluation: transitions written, then their entries logged and marked. Returns the
     /// status line, the next wake-up and the last change seen.
-    func evaluate(_ supervisor: Supervisor, _ deployment: Deployment, starting: Bool) throws -> (status: String, next: Date, seen: Int64, summary: String) {
+    /// Without `compliance`, the yearly rules' alerts wait for the next pass (the first pass
+    /// reports readiness without reading every round of the year); `foldAll` folds every kind.
+    func evaluate(_ supervisor: Supervisor, _ deployment: Deployment, starting: Bool, compliance: Bool = true,
+                  foldAll: Bool = false) throws -> (status: String, next: Date, seen: Int64, summary: String, caughtUp: Bool) {
         let journal = AlertJournal(logger: logger, language: deployment.language)
-        let evaluation = try supervisor.evaluateAlerts(settings: deployment.alerts, starting: starting)
+        let evaluation = try supervisor.evaluateAlerts(settings: deployment.alerts, starting: starting, compliance: compliance, foldAll: foldAll)
         if let since = evaluation.caughtUpSince {
             journal.event(.caughtUp, AlertMessages.caughtUp(count: evaluation.raised, since: since?.description, language: deployment.language),
                           fields: ["SINCE": "\(since?.description ?? "never")", "ALERT_COUNT": "\(evaluation.raised)"])
@@ -74,7 +77,7 @@ public final class Scheduler: Service, Sendable {
         let dueSoon = evaluation.inForce[.dueSoon] ?? 0
         let status = AlertMessages.status(overdue: overdue, dueSoon: dueSoon, nextCheck: ShanghaiTime.minute(next), language: .en)
         let summary = AlertMessages.status(overdue: overdue, dueSoon: dueSoon, nextCheck: ShanghaiTime.minute(next), language: deployment.language)
-        return (status, next, try supervisor.lastChange(), summary)
+        return (status, next, try supervisor.lastChange(), summary, evaluation.caughtUpSince != nil)
     }
 
     public func run() async throws {
@@ -85,13 +88,23 @@ public final class Scheduler: Service, Sendable {
         if let file = clock.file { try waiter.watch(directory: Self.directory(of: file)) }
         var supervisor = try makeSupervisor(deployment)
         let journal = AlertJournal(logger: logger, language: deployment.language)
-        var (status, next, seen, summary) = try evaluate(supervisor, deployment, starting: true)
+        // The deadlines first, then READY=1, then the yearly rules (folded like the first pass
+        // when it caught up): readiness does not wait for a read of every round of the year.
+        var (status, next, seen, summary, caughtUp) = try evaluate(supervisor, deployment, starting: true, compliance: false)
         journal.event(.started, summary, fields: ["DATABASE": "\(deployment.databasePath)", "STATUS": "\(status)"])
         notifier.ready(status: status)
+        var failures = 0
+        do {
+            (status, next, seen, summary, caughtUp) = try evaluate(supervisor, deployment, starting: false, foldAll: caughtUp)
+            notifier.status(status)
+        } catch {
+            failures = 1
+            logger.error("evaluation failed (1 in a row): \(error)", metadata: ["ERROR": "\(error)"])
+            next = clock.now().addingTimeInterval(5)
+        }
         let watchdog = ServiceNotifier.watchdogPeriod().map { $0 / 2 }
         let monotonic = ContinuousClock()
         var lastPing = monotonic.now
-        var failures = 0
         func ping() {
             guard watchdog != nil else { return }
             notifier.watchdog()
@@ -135,7 +148,7 @@ public final class Scheduler: Service, Sendable {
                         due = try supervisor.lastChange() != seen
                     }
                     if due {
-                        (status, next, seen, summary) = try evaluate(supervisor, deployment, starting: false)
+                        (status, next, seen, summary, caughtUp) = try evaluate(supervisor, deployment, starting: false)
                         notifier.status(status)
                         ping()
                         failures = 0

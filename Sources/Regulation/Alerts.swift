@@ -73,6 +73,10 @@ public enum AlertKind: String, CaseIterable, Codable, Sendable, Comparable {
         }
     }
 
+    /// The yearly rules' kinds (Art. 8, 9, 11): evaluated over every round of the year, so the
+    /// daemon can leave them to a second pass after its first report of readiness.
+    public var isCompliance: Bool { self == .complianceWarning || self == .complianceViolation }
+
     /// Kinds logged again once a working day while they last (a reminder: still overdue).
     public var remindsDaily: Bool {
         switch self {

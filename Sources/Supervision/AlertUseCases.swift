@@ -40,11 +40,13 @@ extension Supervisor {
     /// evaluator for `spotcheck alerts --as-of` and the daemon.
     public func alerts(asOf day: CivilDate? = nil, settings: AlertSettings = AlertSettings()) throws -> [Alert] {
         let layers = try calendarLayersInForce()
-        return try alerts(asOf: day ?? today, settings: settings, layers: layers, calendar: WorkingDayCalendar(region: Region(name: region), layers: layers))
+        return try alerts(asOf: day ?? today, settings: settings, layers: layers, calendar: WorkingDayCalendar(region: Region(name: region), layers: layers),
+                          compliance: true)
     }
 
-    /// The alerts with the calendar layers already read (one read per evaluation).
-    func alerts(asOf day: CivilDate, settings: AlertSettings, layers: [CalendarLayer], calendar: WorkingDayCalendar) throws -> [Alert] {
+    /// The alerts with the calendar layers already read (one read per evaluation); the yearly
+    /// rules' alerts only with `compliance`.
+    func alerts(asOf day: CivilDate, settings: AlertSettings, layers: [CalendarLayer], calendar: WorkingDayCalendar, compliance withCompliance: Bool) throws -> [Alert] {
         // Only deadlines that can be due soon or overdue: a range read up to the due-soon horizon.
         let horizon = calendar.add(dueSoonWorkdays + 1, to: day).value
         var tracked = try openDeadlines(asOf: day, dueThrough: horizon, calendar: calendar).map { row in
@@ -87,7 +89,7 @@ extension Supervisor {
         if let notice = AlertRules.noticeAlert(on: day, nationalYearsLoaded: nationalYears) { result.append(notice) }
         // The yearly rules (Art. 8, 9, 11): this year's warnings and violations, and through
         // January last year's, final once it has ended (too few rounds is then a violation).
-        for year in (day.components.month == 1 ? [day.year - 1, day.year] : [day.year]) {
+        for year in (day.components.month == 1 ? [day.year - 1, day.year] : [day.year]) where withCompliance {
             result += AlertRules.complianceAlerts(try compliance(year: year, asOf: day, settings: settings.compliance, sampledBelow: false).rows)
         }
         return result.sorted { ($0.kind, $0.subject) < ($1.kind, $1.subject) }
@@ -102,8 +104,11 @@ extension Supervisor {
     /// One evaluation by the daemon, as of today: the alerts in force compared with the state
     /// kept, the transitions written in one transaction (retried if the CLI wrote meanwhile), and
     /// the entries to log for every alert not yet logged, folded when many come at once. On
-    /// `starting` after a day or more without an evaluation, everything missed is folded.
-    public func evaluateAlerts(settings: AlertSettings, starting: Bool) throws -> AlertEvaluation {
+    /// `starting` after a day or more without an evaluation, everything missed is folded, as it
+    /// is with `foldAll`. Without `compliance`, the yearly rules' alerts are left as they are
+    /// kept (neither raised nor cleared): the daemon's first pass, before READY=1, the second
+    /// pass right after it.
+    public func evaluateAlerts(settings: AlertSettings, starting: Bool, compliance: Bool = true, foldAll: Bool = false) throws -> AlertEvaluation {
         let day = today
         var attempt = 0
         while true {
@@ -112,9 +117,10 @@ extension Supervisor {
             let last = try store.lastEvaluation()
             let layers = try calendarLayersInForce()
             let calendar = WorkingDayCalendar(region: Region(name: region), layers: layers)
-            let current = try alerts(asOf: day, settings: settings, layers: layers, calendar: calendar)
+            let current = try alerts(asOf: day, settings: settings, layers: layers, calendar: calendar, compliance: compliance)
             let reminderDay = calendar.isWorkingDay(day) ? day : nil
-            let (raised, refreshed, cleared) = AlertRules.transitions(kept: try store.keptAlerts(), now: current, reminderDay: reminderDay)
+            let kept = try store.keptAlerts().filter { compliance || !$0.value.kind.isCompliance }
+            let (raised, refreshed, cleared) = AlertRules.transitions(kept: kept, now: current, reminderDay: reminderDay)
             // Refused when the CLI recorded something meanwhile: evaluate again on the newer state.
             let applied: Bool
             do {
@@ -129,7 +135,7 @@ extension Supervisor {
             let unlogged = try store.unloggedAlerts()
             var inForce: [AlertKind: Int] = [:]
             for alert in current { inForce[alert.kind, default: 0] += 1 }
-            return AlertEvaluation(day: day, entries: AlertRules.entries(for: unlogged.map(\.alert), foldAbove: settings.foldAbove, foldAll: catchingUp),
+            return AlertEvaluation(day: day, entries: AlertRules.entries(for: unlogged.map(\.alert), foldAbove: settings.foldAbove, foldAll: catchingUp || foldAll),
                                    subjects: unlogged.map(\.subject), caughtUpSince: catchingUp ? .some(last?.day) : .none,
                                    raised: raised.count, cleared: cleared.count, inForce: inForce)
         }

@@ -44,7 +44,8 @@ extension SpotCheckStore {
                 guard let state = RoundState(rawValue: stateText) else { throw StoreError.corrupt("round.state: stored value \"\(stateText)\" is not a round state") }
                 guard let drawnAt: String = row[3] else { throw StoreError.corrupt("round \(id) is \(stateText) but has no drawn step") }
                 let smallText: String = row[9]
-                guard let small = try? JSONDecoder().decode([String].self, from: Data(smallText.utf8)) else {
+                // Almost every round has no small team: skip the decoder for the empty list.
+                guard let small = smallText == "[]" ? [] : try? JSONDecoder().decode([String].self, from: Data(smallText.utf8)) else {
                     throw StoreError.corrupt("round_compliance_facts.small_teams: stored value \(smallText) is not a JSON list of strings")
                 }
                 result.append(ComplianceRoundRecord(round: id, plan: row[1], state: state, drawnAt: drawnAt, ended: (row[4] as String?).flatMap { CivilDate($0) },
