@@ -335,4 +335,55 @@ struct ProcedureCommandTests {
         #expect(findings.contains { $0["closed_on"] == nil || $0["closed_on"] is NSNull })
         #expect(try cli.run(["audit", "verify"]).status == 0)
     }
+
+    /// Renders `page` in headless Chromium (as a browser shows it): a PNG screenshot and the DOM
+    /// after layout, each written beside the page.
+    static func render(_ page: String) throws -> (png: Data, dom: String) {
+        let png = page + ".png"
+        func chromium(_ arguments: [String]) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
+            process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1240,1754"] + arguments
+                + ["file://" + page]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        _ = try chromium(["--screenshot=\(png)"])
+        return (try Data(contentsOf: URL(fileURLWithPath: png)), try chromium(["--dump-dom"]))
+    }
+
+    @Test("the record form and the published results page render in headless Chromium: Chinese text laid out, tables filled, a real image")
+    func renderedPages() throws {
+        let drawn = try Self.drawn(at: "2026-09-21T10:00:00+08:00")
+        let now = "2026-10-20T10:00:00+08:00"
+        let first = "\(drawn.round)/\(drawn.inspections[0])"
+        let failing = ["--item", "\(drawn.items[0])=fail:未建立执业档案"] + drawn.items.dropFirst().flatMap { ["--item", "\($0)=pass"] }
+        #expect(try drawn.run(["inspection", "record", first, "--on", "2026-09-25"] + failing, at: now).status == 0)
+        for inspection in drawn.inspections.dropFirst() {
+            let passing = drawn.items.flatMap { ["--item", "\($0)=pass"] }
+            #expect(try drawn.run(["inspection", "record", "\(drawn.round)/\(inspection)", "--on", "2026-09-25"] + passing, at: now).status == 0)
+        }
+        #expect(try drawn.run(["finding", "add", first, "--text", "执业档案缺失", "--on", "2026-09-25"], at: now).status == 0)
+        let directory = drawn.cli.directory.appendingPathComponent("pages").path
+        #expect(try drawn.run(["inspection", "form", first, "--out", directory + "/form.html"], at: now).status == 0)
+        #expect(try drawn.run(["round", "end", drawn.round, "--on", "2026-09-28"], at: now).status == 0)
+        #expect(try drawn.run(["round", "report", drawn.round, "--on", "2026-09-29", "--handling", "责令限期整改"], at: now).status == 0)
+        #expect(try drawn.run(["round", "review", drawn.round, "--leader", "李组长", "--in-charge", "王局长", "--on", "2026-09-30"], at: now).status == 0)
+        #expect(try drawn.run(["round", "publish", drawn.round, "--on", "2026-10-09", "--where", "portal", "--out", directory], at: now).status == 0)
+
+        let form = try Self.render(directory + "/form.html")
+        #expect(form.png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && form.png.count > 20_000, "a PNG with content: \(form.png.count) bytes")
+        #expect(form.dom.contains("抽查记录表") && form.dom.contains("未建立执业档案") && form.dom.contains("执业档案缺失"), "the laid-out form")
+        #expect(drawn.items.allSatisfy { form.dom.contains($0) }, "every checklist item")
+        let results = try Self.render(directory + "/results.html")
+        #expect(results.png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && results.png.count > 20_000, "\(results.png.count) bytes")
+        #expect(results.dom.contains("抽查结果公示") && results.dom.contains("处理意见：责令限期整改") && results.dom.contains("不合格"))
+        #expect(drawn.inspections.allSatisfy { results.dom.contains($0) }, "every inspected institution")
+    }
 }
+
