@@ -93,4 +93,97 @@ struct ComplianceCommandTests {
         let messages = (province["warnings"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
         #expect(messages.count == 1 && messages[0].contains("still planned") && !messages[0].contains("2026-10-31"), "\(messages)")
     }
+
+    @Test("per-round violations through the binary: a sample under the ratio, high-risk institutions under-sampled, teams of one, a conflict and a category change after the draw, a checklist item left out")
+    func roundViolations() throws {
+        let cli = SpotcheckProcess()
+        let now = "2026-09-21T10:00:00+08:00"
+        // Above the regulation's floors, so accepted, and above what the plan draws.
+        let config = try cli.write("strict.yaml", "compliance:\n  minimum_rate: 50/100\n  high_risk_rate: 90/100\n")
+        func run(_ arguments: [String]) throws -> SpotcheckProcess.Result {
+            try cli.run(arguments, environment: ["SPOTCHECK_NOW": now, "SPOTCHECK_CONFIG": config, "SPOTCHECK_REGION": "national"])
+        }
+        let demo = cli.directory.appendingPathComponent("demo").path
+        #expect(try run(["demo", "generate", "--out", demo, "--institutions", "120"]).status == 0)
+        // One lawyers' inspector only: every team is short of its second member (Art. 11).
+        let roster = try String(contentsOfFile: "\(demo)/inspectors.csv", encoding: .utf8).split(whereSeparator: \.isNewline).map(String.init)
+        let lawyer = try #require(roster.dropFirst().first { $0.contains("律师") })
+        let inspector = String(lawyer.prefix { $0 != "," })
+        let inspectors = try cli.write("inspectors.csv", ([roster[0]] + roster.dropFirst().filter { !$0.contains("律师") } + [lawyer]).joined(separator: "\n") + "\n")
+        for (kind, file) in [("checklist", "\(demo)/checklist.csv"), ("institutions", "\(demo)/institutions.csv"), ("inspectors", inspectors)] {
+            let imported = try run(["import", kind, file])
+            #expect(imported.status == 0, "\(imported.stderr)")
+        }
+        let round = "640000-2026-lawyer-R1"
+        #expect(try run(["plan", "create", "--year", "2026", "--jurisdiction", "640000", "--category", "lawyer"]).status == 0)
+        #expect(try run(["round", "propose", "--plan", "640000-2026-lawyer"]).status == 0)
+        #expect(try run(["round", "approve", round, "--by", "张处长"]).status == 0)
+        #expect(try run(["round", "announce", round, "--out", cli.directory.appendingPathComponent("m").path, "--source", "dice:integers:骰子:2026-01-01T10:00:00+08:00"]).status == 0)
+        #expect(try run(["round", "draw", round, "--value", "dice=3,1,4,1,5,9"]).status == 0)
+        let shown = try run(["round", "show", round, "--json"]).json()
+        let inspected = (shown["inspections"] as? [[String: Any]] ?? []).flatMap(\.keys).sorted()
+        let items = (try run(["checklist", "list", "--category", "lawyer", "--json"]).json()["items"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        #expect(inspected.count > 2 && items.count > 1)
+        // Every record complete but one item of the first inspection (Art. 9); then the work ends.
+        for (index, institution) in inspected.enumerated() {
+            let recorded = (index == 0 ? Array(items.dropFirst()) : items).flatMap { ["--item", "\($0)=pass"] }
+            #expect(try run(["inspection", "record", "\(round)/\(institution)", "--on", "2026-09-21"] + recorded).status == 0)
+        }
+        #expect(try run(["round", "end", round, "--on", "2026-09-21"]).status == 0)
+        // After the draw: a conflict declared with an institution on the inspector's list, and the
+        // inspector moved to another category (Art. 11).
+        let conflicts = try cli.write("conflicts.csv", "执法证号,统一社会信用代码,原因\n\(inspector),\(inspected[1]),亲属在该机构执业\n")
+        #expect(try run(["import", "conflicts", conflicts]).status == 0)
+        let moved = roster.dropFirst().filter { !$0.contains("律师") } + [lawyer.replacingOccurrences(of: ",律师", with: ",公证").replacingOccurrences(of: "律师、", with: "").replacingOccurrences(of: "、律师", with: "")]
+        let movedFile = try cli.write("inspectors-2.csv", ([roster[0]] + moved).joined(separator: "\n") + "\n")
+        let reimported = try run(["import", "inspectors", movedFile])
+        #expect(reimported.status == 0, "\(reimported.stderr)")
+
+        let rows = try #require(try run(["compliance", "--jurisdiction", "640000", "--category", "lawyer", "--json"]).json()["rows"] as? [[String: Any]])
+        let province = try #require(rows.first { $0["jurisdiction"] as? String == "640000" })
+        #expect(province["status"] as? String == "violation")
+        let violations = province["violations"] as? [[String: Any]] ?? []
+        func violation(_ rule: String) -> [String: Any]? { violations.first { $0["rule"] as? String == rule } }
+        let detail = try #require((province["rounds_detail"] as? [[String: Any]])?.first)
+        let population = try #require(detail["population"] as? Int), sample = try #require(detail["sample"] as? Int)
+        #expect(detail["required_sample"] as? Int == (population + 1) / 2 && sample < (population + 1) / 2, "ceil(50 % × \(population)) > \(sample)")
+        #expect(violation("sample")?["article"] as? Int == 8 && violation("sample")?["round"] as? String == round)
+        #expect((detail["high_risk_sample"] as? Int ?? 0) < (detail["high_risk_required"] as? Int ?? 0))
+        #expect(violation("high-risk-sample")?["article"] as? Int == 8)
+        #expect(violation("team-size")?["article"] as? Int == 11)
+        #expect(inspected.allSatisfy { (violation("team-size")?["message"] as? String)?.contains($0) == true }, "every team is one inspector")
+        #expect((violation("recusal")?["message"] as? String)?.contains("\(inspector)/\(inspected[1])") == true, "\(violations)")
+        #expect((violation("team-category")?["message"] as? String)?.contains(inspector) == true)
+        #expect(violation("checklist")?["article"] as? Int == 9)
+        #expect((violation("checklist")?["message"] as? String)?.contains("\(round)/\(inspected[0])") == true)
+        #expect((violation("checklist")?["message"] as? String)?.contains(inspected[1]) == false, "only the incomplete record")
+    }
+
+    @Test("a province round drawn in stage 1 (Art. 12) shows in each lower row the institutions it sampled there, and the parts add up at every level")
+    func stageOneRound() throws {
+        let cli = try Self.deployment()
+        let env = ["SPOTCHECK_NOW": Self.now]
+        let round = "640000-2026-lawyer-R1"
+        let shown = try cli.run(["round", "show", round, "--json"], environment: env).json()
+        let inspected = Set((shown["inspections"] as? [[String: Any]] ?? []).flatMap(\.keys))
+        let listed = try cli.run(["institutions", "list", "--json"], environment: env).json()
+        let entries = (listed["institutions"] as? [[String: Any]]) ?? (listed["entries"] as? [[String: Any]]) ?? []
+        let place = Dictionary(uniqueKeysWithValues: entries.compactMap { entry in (entry["id"] as? String).map { ($0, entry["jurisdiction"] as? String ?? "") } })
+        #expect(!inspected.isEmpty && inspected.allSatisfy { place[$0] != nil }, "\(listed.keys)")
+        let rows = try #require(try cli.run(["compliance", "--as-of", "2026-11-25", "--category", "lawyer", "--json"], environment: env).json()["rows"] as? [[String: Any]])
+        var checked = 0
+        for row in rows where row["jurisdiction"] as? String != "640000" {
+            let code = try #require(row["jurisdiction"] as? String)
+            // Sampled here: the round's institutions registered in this jurisdiction or below it.
+            let expected = inspected.filter { institution in
+                guard let at = place[institution] else { return false }
+                return at == code || (row["level"] as? String == "city" && at.hasPrefix(String(code.prefix(4))) && at != code && at != "640000")
+            }.count
+            let sampled = (row["sampled_by_higher_levels"] as? [String: Int])?[round] ?? 0
+            #expect(sampled == expected, "\(code): \(sampled) sampled by \(round), \(expected) of its institutions inspected")
+            if expected > 0 { checked += 1 }
+        }
+        #expect(checked > 3, "the round sampled in several counties and cities")
+    }
 }
+
