@@ -56,6 +56,13 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "ComplianceBenchmarks",
+            dependencies: ["BenchmarkSupport", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/ComplianceBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "DaemonBenchmarks",
             dependencies: ["BenchmarkSupport", .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/DaemonBenchmarks",
