@@ -246,7 +246,9 @@ extension Supervisor {
     public func feedback(_ reference: String, on date: CivilDate?, method: FeedbackMethod, correction: String?) throws {
         let seq = try store.lastAuditSeq()
         let inspection = try inspection(reference)
-        var procedure = try procedure(inspection.round)
+        // Feedback moves only this institution's deadline: the round's steps are read, not its inspections.
+        guard var procedure = try store.procedureSteps(round: inspection.round) else { throw Refusal("no round \(inspection.round)") }
+        procedure.inspections = [inspection]
         let day = date ?? today
         let reported = procedure.date(of: .reported).map { (step: "reported", date: $0) }
         guard reported != nil else { throw Refusal("round \(inspection.round) has no report yet: feedback follows the report (Art. 14)") }

@@ -92,6 +92,19 @@ extension SpotCheckStore {
         try read { db in try Self.procedure(db, round: id) }
     }
 
+    /// A round's steps and feedback, without its inspections and results: what recording one
+    /// institution's feedback needs, whatever the round's size.
+    public func procedureSteps(round id: String) throws(StoreError) -> ProcedureRecord? {
+        try read { db in
+            guard let round = try Round.find(db, key: id), let plan = try Plan.find(db, key: round.plan) else { return nil }
+            return ProcedureRecord(
+                round: round, plan: plan,
+                steps: try RoundStep.all(db, RoundStep.request().filter(Column("round") == id).order(Column("audit_seq"))),
+                inspections: [], results: [],
+                feedback: try Feedback.all(db, Feedback.request().filter(Column("round") == id).order(Column("id"))))
+        }
+    }
+
     static func procedure(_ db: Database, round id: String) throws -> ProcedureRecord? {
         guard let round = try Round.find(db, key: id), let plan = try Plan.find(db, key: round.plan) else { return nil }
         return ProcedureRecord(
@@ -174,6 +187,17 @@ extension SpotCheckStore {
         }
     }
 
+    /// Writes deadlines derived again for some of a round's subjects (one institution's
+    /// feedback), each over the stored row with its key, or as a new row.
+    static func upsertDeadlines(_ db: Database, _ deadlines: [DeadlineRecord]) throws {
+        for deadline in deadlines {
+            var row = deadline
+            row.id = try Int64.fetchOne(db, sql: "SELECT id FROM deadline WHERE round = ? AND rule = ? AND ifnull(institution, '') = ?",
+                                        arguments: [deadline.round, deadline.rule.rawValue, deadline.institution ?? ""])
+            if row.id == nil { try row.insert(db) } else { try row.update(db) }
+        }
+    }
+
     /// Records checklist results of one inspection (Art. 9) with one audit entry.
     public func recordResults(_ results: [InspectionResult], round id: String, institution: String, on date: CivilDate,
                               expectedSeq: Int64, actor: String) throws(StoreError) {
@@ -200,6 +224,7 @@ extension SpotCheckStore {
     }
 
     /// Records the feedback to one institution (Art. 14) and the round's deadlines as they now stand.
+    /// Keeps feedback to one institution (Art. 14) and its feedback deadline (`deadlines`: that one, derived again).
     public func recordFeedback(_ feedback: Feedback, deadlines: [DeadlineRecord], expectedSeq: Int64, actor: String) throws(StoreError) {
         try write { db in
             try Self.checkSnapshot(db, expectedSeq)
@@ -215,7 +240,7 @@ extension SpotCheckStore {
             row.actor = actor
             row.auditSeq = audit.seq
             try row.insert(db)
-            try Self.replaceDeadlines(db, round: feedback.round, deadlines)
+            try Self.upsertDeadlines(db, deadlines.filter { $0.round == feedback.round && $0.rule == .feedback && $0.institution == feedback.institution })
         }
     }
 
