@@ -16,7 +16,9 @@ public enum CalendarFile {
 
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            // Every value is read as its text (`.string`): no implicit tags to resolve, which
+            // spares a regular expression per scalar on every start of every process.
+            root = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             throw InputError([InputProblem(file: file, line: error.line, field: "(syntax)", message: error.summary)])
         } catch {

@@ -100,14 +100,15 @@ enum BuiltInCalendar {
     struct Layer: Sendable {
         var layer: CalendarLayer
         var file: BuiltIn.File
-        var sha256: String
+        /// Hashed when asked (listing versions, loading a file), not on every start.
+        var sha256: String { sha256Hex(file.text) }
     }
 
     static let layers: [Layer] = BuiltIn.calendarFiles.compactMap { file in
         // The shipped files are checked by the tests (and by `calendar load`); one that did not
         // parse would be left out rather than stop every command.
         guard let layer = try? CalendarFile.parse(file.text, file: BuiltIn.sourceName(file)) else { return nil }
-        return Layer(layer: layer, file: file, sha256: sha256Hex(file.text))
+        return Layer(layer: layer, file: file)
     }
 
     static func key(_ region: String, _ year: Int) -> String { "\(region)/\(year)" }
