@@ -215,7 +215,8 @@ extension Supervisor {
     public func recordInspection(_ reference: String, on date: CivilDate?, items texts: [String]) throws -> [String] {
         let seq = try store.lastAuditSeq()
         let inspection = try inspection(reference)
-        let procedure = try procedure(inspection.round)
+        // One inspection's record: the round's steps are read, not its other inspections.
+        guard let procedure = try store.procedureSteps(round: inspection.round) else { throw Refusal("no round \(inspection.round)") }
         let day = date ?? today
         let drawn = Self.day(of: .drawn, in: procedure).map { (step: "drawn", date: $0) }
         if let refusal = StepDating.refusal("the record", on: day, after: drawn, today: today) { throw Refusal(refusal) }
@@ -238,8 +239,10 @@ extension Supervisor {
                                             note: note?.isEmpty == true ? nil : note, on: day, actor: actor))
         }
         try store.recordResults(results, round: inspection.round, institution: inspection.institution, on: day, expectedSeq: seq, actor: actor)
-        guard let updated = try store.procedure(round: inspection.round) else { return [] }
-        return try missingItems(updated).first { $0.institution == inspection.institution }?.codes ?? []
+        let latest = Self.latestResults(try store.results(round: inspection.round, institution: inspection.institution))
+        var checklists = ChecklistCache()
+        return try missingItems(category: procedure.plan.category, ended: procedure.date(of: .ended), institutions: [inspection.institution],
+                                results: { latest[$0] ?? [:] }, checklists: &checklists).first?.codes ?? []
     }
 
     /// Records feedback to the institution (Art. 14) and re-derives the round's deadlines.

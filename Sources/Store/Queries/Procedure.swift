@@ -105,6 +105,13 @@ extension SpotCheckStore {
         }
     }
 
+    /// The results recorded for one inspection, oldest first.
+    public func results(round: String, institution: String) throws(StoreError) -> [InspectionResult] {
+        try read { db in
+            try InspectionResult.all(db, InspectionResult.request().filter(Column("round") == round && Column("institution") == institution).order(Column("id")))
+        }
+    }
+
     static func procedure(_ db: Database, round id: String) throws -> ProcedureRecord? {
         guard let round = try Round.find(db, key: id), let plan = try Plan.find(db, key: round.plan) else { return nil }
         return ProcedureRecord(
