@@ -116,7 +116,7 @@ extension Supervisor {
             throw UsageError("inspection \"\(reference)\": give ROUND/INSTITUTION or the number round show prints")
         }
         let round = String(reference[..<slash]), institution = String(reference[reference.index(after: slash)...])
-        guard let found = try store.inspections(round: round).first(where: { $0.institution == institution }) else {
+        guard let found = try store.inspection(round: round, institution: institution) else {
             throw Refusal("no inspection of \(institution) in round \(round)")
         }
         return found

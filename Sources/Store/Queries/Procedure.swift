@@ -105,6 +105,13 @@ extension SpotCheckStore {
         }
     }
 
+    /// One inspection, by its key.
+    public func inspection(round: String, institution: String) throws(StoreError) -> Inspection? {
+        try read { db in
+            try Stored<Inspection>.fetchOne(db, sql: "SELECT * FROM inspection WHERE round = ? AND institution = ?", arguments: [round, institution])?.value
+        }
+    }
+
     /// The results recorded for one inspection, oldest first.
     public func results(round: String, institution: String) throws(StoreError) -> [InspectionResult] {
         try read { db in
