@@ -216,7 +216,7 @@ extension Supervisor {
         let seq = try store.lastAuditSeq()
         let inspection = try inspection(reference)
         // One inspection's record: the round's steps are read, not its other inspections.
-        guard let procedure = try store.procedureSteps(round: inspection.round) else { throw Refusal("no round \(inspection.round)") }
+        guard let procedure = try store.procedureSteps(round: inspection.round, institution: inspection.institution) else { throw Refusal("no round \(inspection.round)") }
         let day = date ?? today
         let drawn = Self.day(of: .drawn, in: procedure).map { (step: "drawn", date: $0) }
         if let refusal = StepDating.refusal("the record", on: day, after: drawn, today: today) { throw Refusal(refusal) }
@@ -250,7 +250,7 @@ extension Supervisor {
         let seq = try store.lastAuditSeq()
         let inspection = try inspection(reference)
         // Feedback moves only this institution's deadline: the round's steps are read, not its inspections.
-        guard var procedure = try store.procedureSteps(round: inspection.round) else { throw Refusal("no round \(inspection.round)") }
+        guard var procedure = try store.procedureSteps(round: inspection.round, institution: inspection.institution) else { throw Refusal("no round \(inspection.round)") }
         procedure.inspections = [inspection]
         let day = date ?? today
         let reported = procedure.date(of: .reported).map { (step: "reported", date: $0) }

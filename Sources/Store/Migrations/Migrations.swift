@@ -353,6 +353,10 @@ enum Migrations {
                 INSERT OR IGNORE INTO round_inspector SELECT i.round, m.value FROM inspection i, json_each(i.team) m;
                 """)
         }
+        migrator.registerMigration("v12-feedback-index") { db in
+            // Recording one institution's feedback reads that institution's earlier feedback only.
+            try db.create(index: "inspection_feedback_by_inspection", on: "inspection_feedback", columns: ["round", "institution"])
+        }
         return migrator
     }
 }

@@ -92,16 +92,16 @@ extension SpotCheckStore {
         try read { db in try Self.procedure(db, round: id) }
     }
 
-    /// A round's steps and feedback, without its inspections and results: what recording one
-    /// institution's feedback needs, whatever the round's size.
-    public func procedureSteps(round id: String) throws(StoreError) -> ProcedureRecord? {
+    /// A round's steps and the feedback to `institution`, without its inspections and results:
+    /// what recording one inspection or one feedback needs, whatever the round's size.
+    public func procedureSteps(round id: String, institution: String) throws(StoreError) -> ProcedureRecord? {
         try read { db in
             guard let round = try Round.find(db, key: id), let plan = try Plan.find(db, key: round.plan) else { return nil }
             return ProcedureRecord(
                 round: round, plan: plan,
                 steps: try RoundStep.all(db, RoundStep.request().filter(Column("round") == id).order(Column("audit_seq"))),
                 inspections: [], results: [],
-                feedback: try Feedback.all(db, Feedback.request().filter(Column("round") == id).order(Column("id"))))
+                feedback: try Feedback.all(db, Feedback.request().filter(Column("round") == id && Column("institution") == institution).order(Column("id"))))
         }
     }
 
