@@ -128,11 +128,14 @@ extension SpotCheckStore {
     /// Entries of `E`'s kind in force at `version` (`nil`: none).
     static func entries<E: VersionedEntry>(_ db: Database, _ type: E.Type, at version: Int64?) throws -> [E] {
         guard let version else { return [] }
-        return try Row.fetchAll(db, sql: """
+        var result: [E] = []
+        let cursor = try Row.fetchCursor(db, sql: """
             SELECT \(E.columns.joined(separator: ", ")) FROM \(E.table)
             WHERE since_version <= ? AND (until_version IS NULL OR until_version > ?)
             ORDER BY \(E.keyColumns.joined(separator: ", "))
-            """, arguments: [version, version]).map { try E(row: $0) }
+            """, arguments: [version, version])
+        while let row = try cursor.next() { result.append(try E(row: row, from: 0)) }
+        return result
     }
 
     static func listing<E: VersionedEntry & Hashable>(_ db: Database, _ type: E.Type, at point: RosterPoint) throws -> RosterListing<E> {
@@ -184,7 +187,7 @@ struct RosterPlan<E: VersionedEntry> {
         var outside: [String: E] = [:]
         let cursor = try Row.fetchCursor(db, sql: "SELECT rowid, \(E.columns.joined(separator: ", ")) FROM \(E.table) WHERE until_version IS NULL")
         while let row = try cursor.next() {
-            let entry = try E(row: row)
+            let entry = try E(row: row, from: 1)
             if let inScope, let code = entry.scopeJurisdiction, !inScope.contains(code) { outside[entry.key] = entry }
             else { current[entry.key] = (row[0], entry) }
         }

@@ -17,7 +17,9 @@ protocol VersionedEntry: Equatable, Sendable {
     /// Binds the column values in `columns` order.
     func bindValues(_ binder: inout SQLiteBinder)
     /// Reads a stored row; a value this version does not know is an error, never a default.
-    init(row: Row) throws
+    /// Reads an entry from `columns`, in their order, starting at column `offset` of `row`: by
+    /// position, since a roster read decodes every row (100,000 institutions for compliance).
+    init(row: Row, from offset: Int) throws
 }
 
 /// Collects one row's parameters and runs the prepared statement through the SQLite C API (GRDB
@@ -109,10 +111,10 @@ extension Institution: VersionedEntry {
         binder.text(id); binder.text(name); binder.text(category.rawValue); binder.text(jurisdiction)
         binder.text(risk.rawValue); binder.text(riskReason); binder.text(status.rawValue)
     }
-    init(row: Row) throws {
-        self.init(id: row["id"], name: row["name"], category: try row.term("category", in: Self.table),
-                  jurisdiction: row["jurisdiction"], risk: try row.term("risk", in: Self.table),
-                  riskReason: row["risk_reason"], status: try row.term("status", in: Self.table))
+    init(row: Row, from offset: Int) throws {
+        self.init(id: row[offset], name: row[offset + 1], category: try row.term(at: offset + 2, "category", in: Self.table),
+                  jurisdiction: row[offset + 3], risk: try row.term(at: offset + 4, "risk", in: Self.table),
+                  riskReason: row[offset + 5], status: try row.term(at: offset + 6, "status", in: Self.table))
     }
 }
 
@@ -127,16 +129,16 @@ extension Inspector: VersionedEntry {
         binder.text(id); binder.text(name); binder.text(jurisdiction)
         binder.text(categories.map(\.rawValue).joined(separator: ";")); binder.text(status.rawValue)
     }
-    init(row: Row) throws {
-        let categories: String = row["categories"]
-        self.init(id: row["id"], name: row["name"], jurisdiction: row["jurisdiction"],
+    init(row: Row, from offset: Int) throws {
+        let categories: String = row[offset + 3]
+        self.init(id: row[offset], name: row[offset + 1], jurisdiction: row[offset + 2],
                   categories: try categories.split(separator: ";").map { part throws(StoreError) in
                       guard let category = Category(rawValue: String(part)) else {
-                          throw StoreError.corrupt("inspector \(row["id"] as String? ?? "?"): stored category \"\(part)\" is not one of \(Category.accepted)")
+                          throw StoreError.corrupt("inspector \(row[offset] as String? ?? "?"): stored category \"\(part)\" is not one of \(Category.accepted)")
                       }
                       return category
                   },
-                  status: try row.term("status", in: Self.table))
+                  status: try row.term(at: offset + 4, "status", in: Self.table))
     }
 }
 
@@ -151,9 +153,9 @@ extension ChecklistItem: VersionedEntry {
         binder.text(category.rawValue); binder.text(code); binder.text(name); binder.text(basis)
         binder.text(subject); binder.text(content); binder.text(method)
     }
-    init(row: Row) throws {
-        self.init(category: try row.term("category", in: Self.table), code: row["code"], name: row["name"],
-                  basis: row["basis"], subject: row["subject"], content: row["content"], method: row["method"])
+    init(row: Row, from offset: Int) throws {
+        self.init(category: try row.term(at: offset, "category", in: Self.table), code: row[offset + 1], name: row[offset + 2],
+                  basis: row[offset + 3], subject: row[offset + 4], content: row[offset + 5], method: row[offset + 6])
     }
 }
 
@@ -167,8 +169,8 @@ extension Conflict: VersionedEntry {
     func bindValues(_ binder: inout SQLiteBinder) {
         binder.text(inspector); binder.text(institution); binder.text(reason)
     }
-    init(row: Row) throws {
-        self.init(inspector: row["inspector"], institution: row["institution"], reason: row["reason"])
+    init(row: Row, from offset: Int) throws {
+        self.init(inspector: row[offset], institution: row[offset + 1], reason: row[offset + 2])
     }
 }
 
@@ -176,7 +178,15 @@ extension Row {
     /// The bilingual term stored in `column`, read strictly: an unknown stored value is
     /// ``StoreError/corrupt(_:)``, naming the table, column and value.
     func term<Term: BilingualTerm>(_ column: String, in table: String) throws(StoreError) -> Term {
-        let text: String? = self[column]
+        try term(text: self[column], column, in: table)
+    }
+
+    /// The same, read at column `index` (named `column` in the error).
+    func term<Term: BilingualTerm>(at index: Int, _ column: String, in table: String) throws(StoreError) -> Term {
+        try term(text: self[index], column, in: table)
+    }
+
+    private func term<Term: BilingualTerm>(text: String?, _ column: String, in table: String) throws(StoreError) -> Term {
         guard let text, let value = Term(rawValue: text) else {
             throw StoreError.corrupt("\(table).\(column): stored value \(text.map { "\"\($0)\"" } ?? "NULL") is not one of \(Term.accepted)")
         }
