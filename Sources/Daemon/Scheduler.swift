@@ -93,15 +93,6 @@ public final class Scheduler: Service, Sendable {
         var (status, next, seen, summary, caughtUp) = try evaluate(supervisor, deployment, starting: true, compliance: false)
         journal.event(.started, summary, fields: ["DATABASE": "\(deployment.databasePath)", "STATUS": "\(status)"])
         notifier.ready(status: status)
-        var failures = 0
-        do {
-            (status, next, seen, summary, caughtUp) = try evaluate(supervisor, deployment, starting: false, foldAll: caughtUp)
-            notifier.status(status)
-        } catch {
-            failures = 1
-            logger.error("evaluation failed (1 in a row): \(error)", metadata: ["ERROR": "\(error)"])
-            next = clock.now().addingTimeInterval(5)
-        }
         let watchdog = ServiceNotifier.watchdogPeriod().map { $0 / 2 }
         let monotonic = ContinuousClock()
         var lastPing = monotonic.now
@@ -110,6 +101,17 @@ public final class Scheduler: Service, Sendable {
             notifier.watchdog()
             lastPing = monotonic.now
         }
+        var failures = 0
+        do {
+            (status, next, seen, summary, caughtUp) = try evaluate(supervisor, deployment, starting: false, foldAll: caughtUp)
+            notifier.status(status)
+            caughtUp = false
+        } catch {
+            failures = 1
+            logger.error("evaluation failed (1 in a row): \(error)", metadata: ["ERROR": "\(error)"])
+            next = clock.now().addingTimeInterval(5)
+        }
+        ping()
 
         try await withTaskCancellationOrGracefulShutdownHandler {
             while !state.withLock({ $0.stopping }) && !Task.isCancelled {
@@ -148,7 +150,9 @@ public final class Scheduler: Service, Sendable {
                         due = try supervisor.lastChange() != seen
                     }
                     if due {
-                        (status, next, seen, summary, caughtUp) = try evaluate(supervisor, deployment, starting: false)
+                        // A catch-up whose second pass failed still folds when it is retried.
+                        (status, next, seen, summary, _) = try evaluate(supervisor, deployment, starting: false, foldAll: caughtUp)
+                        caughtUp = false
                         notifier.status(status)
                         ping()
                         failures = 0

@@ -50,7 +50,7 @@ public enum AlertMessages {
         case (.complianceWarning, .zh), (.complianceViolation, .zh):
             let what = alert.kind == .complianceWarning ? "合规预警" : "违反规定"
             let category = alert.category.flatMap(Category.init(rawValue:))?.chineseName ?? alert.category ?? ""
-            let rule = alert.subject.split(separator: "/").dropFirst(4).first.flatMap { ComplianceRule(rawValue: String($0)) }.map(ruleName) ?? ""
+            let rule = alert.rule.map(ruleName) ?? ""
             return "\(what)\(article)：\(alert.year.map { "\($0) 年" } ?? "") \(alert.jurisdiction ?? "") \(category)\(rule)——\(alert.detail)"
         case (.complianceWarning, .en):
             return "Compliance warning\(article): \(alert.year.map(String.init) ?? "") \(alert.jurisdiction ?? "") \(alert.category ?? ""): \(alert.detail)"

@@ -103,7 +103,6 @@ public struct Round: Codable, Sendable, Hashable {
     }
 }
 
-/// One recorded step of a round (Art. 10): when and by whom.
 /// Where a round's results were published (Art. 15).
 public enum PublicationPlace: String, Codable, CaseIterable, Sendable {
     /// The supervision platform (监管平台).
@@ -122,6 +121,9 @@ public enum StepContent: Codable, Sendable, Hashable {
     /// The results were published there.
     case publication(place: PublicationPlace)
 
+    // The project's JSON is snake_case (`round show --json`, the audit details).
+    enum ReviewCodingKeys: String, CodingKey { case leader, inCharge = "in_charge" }
+
     /// A correction's content: what it gives, and for a report what it leaves empty kept from
     /// the row it corrects (a correction that re-dates a report keeps what the report said).
     public func correcting(_ previous: StepContent) -> StepContent {
@@ -136,6 +138,7 @@ public enum StepContent: Codable, Sendable, Hashable {
     }
 }
 
+/// One recorded step of a round (Art. 10): when and by whom.
 public struct RoundStep: Codable, Sendable, Hashable {
     public var round: String
     public var step: RoundState

@@ -94,7 +94,8 @@ public enum AlertKind: String, CaseIterable, Codable, Sendable, Comparable {
 public struct Alert: Sendable, Hashable, Codable {
     public var kind: AlertKind
     /// What it is about, stable across evaluations: `deadline/ROUND/report`,
-    /// `deadline/ROUND/feedback/INSTITUTION`, `finding/ID`, `checklist/ROUND/INSTITUTION`, `notice/national/YEAR`.
+    /// `deadline/ROUND/feedback/INSTITUTION`, `finding/ID`, `checklist/ROUND/INSTITUTION`, `notice/national/YEAR`,
+    /// `compliance/YEAR/JURISDICTION/CATEGORY/RULE[/ROUND]`.
     public var subject: String
     public var article: Int?
     public var round: String?
@@ -113,10 +114,12 @@ public struct Alert: Sendable, Hashable, Codable {
     public var count: Int?
     /// The calendar year, for a compliance alert (Art. 8: rounds a year).
     public var year: Int?
+    /// The yearly rule, for a compliance alert.
+    public var rule: ComplianceRule?
 
     public init(kind: AlertKind, subject: String, article: Int?, round: String? = nil, inspection: String? = nil, institution: String? = nil,
                 jurisdiction: String? = nil, category: String? = nil, deadline: CivilDate? = nil, overdueWorkdays: Int? = nil,
-                provisional: Bool = false, detail: String, count: Int? = nil, year: Int? = nil) {
+                provisional: Bool = false, detail: String, count: Int? = nil, year: Int? = nil, rule: ComplianceRule? = nil) {
         self.kind = kind
         self.subject = subject
         self.article = article
@@ -131,11 +134,12 @@ public struct Alert: Sendable, Hashable, Codable {
         self.detail = detail
         self.count = count
         self.year = year
+        self.rule = rule
     }
 
     enum CodingKeys: String, CodingKey {
         case kind, subject, article, round, inspection, institution, jurisdiction, category, deadline
-        case overdueWorkdays = "overdue_workdays", provisional, detail, count, year
+        case overdueWorkdays = "overdue_workdays", provisional, detail, count, year, rule
     }
 
     /// Every figure of the alert in one string: equal alerts, equal fingerprints. The store keeps
@@ -143,7 +147,7 @@ public struct Alert: Sendable, Hashable, Codable {
     public var fingerprint: String {
         let figures: [String] = [kind.rawValue, subject, article.map(String.init) ?? "", round ?? "", inspection ?? "", institution ?? "",
                                  jurisdiction ?? "", category ?? "", deadline?.description ?? "", overdueWorkdays.map(String.init) ?? "",
-                                 provisional ? "1" : "0", detail, count.map(String.init) ?? "", year.map(String.init) ?? ""]
+                                 provisional ? "1" : "0", detail, count.map(String.init) ?? "", year.map(String.init) ?? "", rule?.rawValue ?? ""]
         return figures.joined(separator: "\u{1F}")
     }
 }
@@ -226,7 +230,7 @@ public enum AlertRules {
             func alert(_ note: ComplianceNote, _ kind: AlertKind) -> Alert {
                 Alert(kind: kind, subject: "compliance/\(input.year)/\(input.jurisdiction)/\(input.category)/\(note.rule.rawValue)" + (note.round.map { "/\($0)" } ?? ""),
                       article: note.article, round: note.round, jurisdiction: input.jurisdiction, category: input.category,
-                      detail: note.message, year: input.year)
+                      detail: note.message, year: input.year, rule: note.rule)
             }
             return row.violations.map { alert($0, .complianceViolation) } + row.warnings.map { alert($0, .complianceWarning) }
         }

@@ -151,6 +151,17 @@ public struct ComplianceNote: Sendable, Hashable, Codable {
         self.rule = rule
         self.round = round
     }
+
+    enum CodingKeys: String, CodingKey { case article, message, rule, round }
+
+    /// Every key, `round` as `null` for the rules about the whole year.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(article, forKey: .article)
+        try container.encode(message, forKey: .message)
+        try container.encode(rule, forKey: .rule)
+        try container.encode(round, forKey: .round)
+    }
 }
 
 /// Where a row stands.

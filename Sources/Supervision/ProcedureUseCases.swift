@@ -322,8 +322,9 @@ extension Supervisor {
         let stored = try store.deadlines(round: id)
         let report = stored.first { $0.rule == .report }
         return stored.compactMap { stored -> DeadlineRecord? in
-            // As of a day before the report: feedback as it stood then (Art. 14).
-            if stored.rule == .feedback, stored.from > day, let report, report.from <= day {
+            // As of a day before the report: feedback as it stood then (Art. 14), counted from the
+            // report's due date, so open from that day on.
+            if stored.rule == .feedback, stored.from > day, let report, report.due <= day {
                 return DeadlineRecord(id: stored.id, round: stored.round, deadline: Deadlines.beforeReport(stored.deadline, reportDue: report.due, calendar: calendar),
                                       jurisdiction: stored.jurisdiction, category: stored.category)
             }

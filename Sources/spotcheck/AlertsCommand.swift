@@ -12,7 +12,7 @@ extension AlertKind: ExpressibleByArgument {}
 struct AlertsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alerts",
-        abstract: "The alerts spotcheckd keeps (due soon, overdue, escalated, checklist items missing, findings overdue, provisional, notices missing).",
+        abstract: "The alerts spotcheckd keeps (due soon, overdue, escalated, checklist items missing, findings overdue, provisional, notices missing, compliance warnings and violations).",
         discussion: "Without --as-of: the state the daemon keeps, with the day each was raised and whether its journal entry is written. With --as-of: what the daemon's evaluator says as of the end of that day (Asia/Shanghai).")
     @Option(help: "The day (yyyy-MM-dd): evaluate as of its end instead of showing the kept state.") var asOf: CivilDate?
     @Option(help: "Only alerts of this kind.") var kind: AlertKind?
@@ -27,7 +27,7 @@ struct AlertsCommand: AsyncParsableCommand {
 
         enum CodingKeys: String, CodingKey {
             case kind, messageID = "message_id", subject, article, round, inspection, institution, jurisdiction, category, deadline
-            case overdueWorkdays = "overdue_workdays", provisional, detail, count, message, raisedOn = "raised_on", logged
+            case overdueWorkdays = "overdue_workdays", provisional, detail, count, year, rule, message, raisedOn = "raised_on", logged
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -46,6 +46,8 @@ struct AlertsCommand: AsyncParsableCommand {
             try container.encode(alert.provisional, forKey: .provisional)
             try container.encode(alert.detail, forKey: .detail)
             try container.encode(alert.count, forKey: .count)
+            try container.encode(alert.year, forKey: .year)
+            try container.encode(alert.rule?.rawValue, forKey: .rule)
             try container.encode(AlertMessages.text(alert, language: language), forKey: .message)
             if let raisedOn { try container.encode(raisedOn.description, forKey: .raisedOn) }
             if let logged { try container.encode(logged, forKey: .logged) }

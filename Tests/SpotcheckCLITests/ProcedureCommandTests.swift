@@ -98,6 +98,10 @@ struct ProcedureCommandTests {
         #expect(beforeReport.allSatisfy {
             $0["due"] as? String == "2026-10-20" && $0["provisional"] as? Bool == true && ($0["reasons"] as? [String])?.first?.contains("2026-10-13") == true
         })
+        // Before the report's due date, no feedback deadline stood yet (it counts from that date).
+        #expect(try drawn.deadlines(asOf: "2026-10-12", at: now).filter { $0["step"] as? String == "feedback" }.isEmpty)
+        let shownEarly = try drawn.run(["round", "show", drawn.round, "--as-of", "2026-10-12", "--json"], at: now).json()
+        #expect((shownEarly["deadlines"] as? [[String: Any]] ?? []).allSatisfy { $0["step"] as? String != "feedback" })
         let shownBefore = try drawn.run(["round", "show", drawn.round, "--as-of", "2026-10-15", "--json"], at: now).json()
         let feedbackBefore = (shownBefore["deadlines"] as? [[String: Any]] ?? []).filter { $0["step"] as? String == "feedback" }
         #expect(feedbackBefore.count == drawn.inspections.count && feedbackBefore.allSatisfy { $0["due"] as? String == "2026-10-20" && $0["status"] as? String == "pending" })

@@ -60,7 +60,7 @@ extension SpotCheckStore {
     public func roundInspectors(year: Int) throws(StoreError) -> [(round: String, inspector: String)] {
         try read { db in
             var result: [(round: String, inspector: String)] = []
-            let cursor = try Row.fetchCursor(db, sql: "SELECT round, inspector FROM round_inspector WHERE round IN (\(Self.yearRounds()))", arguments: [year])
+            let cursor = try Row.fetchCursor(db, sql: "SELECT round, inspector FROM round_inspector WHERE round IN (\(Self.yearRounds())) ORDER BY round, inspector", arguments: [year])
             while let row = try cursor.next() { result.append((row[0], row[1])) }
             return result
         }

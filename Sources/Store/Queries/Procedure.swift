@@ -237,7 +237,6 @@ extension SpotCheckStore {
         }
     }
 
-    /// Records the feedback to one institution (Art. 14) and the round's deadlines as they now stand.
     /// Keeps feedback to one institution (Art. 14) and its feedback deadline (`deadlines`: that one, derived again).
     public func recordFeedback(_ feedback: Feedback, deadlines: [DeadlineRecord], expectedSeq: Int64, actor: String) throws(StoreError) {
         try write { db in
@@ -288,8 +287,8 @@ extension SpotCheckStore {
         }
     }
 
-    /// The feedback deadlines (Art. 14) of rounds whose report had started by the end of `day`
-    /// but was recorded after it, each with its round's report due date: as of `day` there was
+    /// The feedback deadlines (Art. 14) of rounds whose report was due by the end of `day` (the
+    /// day feedback counted from it opens) but was recorded after it, each with its round's report due date: as of `day` there was
     /// no report yet, so feedback counts from that due date instead. With `reportDueThrough`,
     /// only rounds whose report is due by then (the feedback counted from it is due later).
     public func feedbackBeforeLaterReport(asOf day: CivilDate, reportDueThrough: CivilDate? = nil) throws(StoreError) -> [(feedback: DeadlineRecord, reportDue: CivilDate)] {
@@ -298,7 +297,7 @@ extension SpotCheckStore {
             let due = reportDueThrough.map { " AND r.due <= '\($0.description)'" } ?? ""
             let sql = """
                 SELECT \(columns), r.due FROM deadline r JOIN deadline f ON f.round = r.round AND f.rule = 'feedback'
-                WHERE r.rule = 'report' AND r.done_on > ? AND r.from_date <= ?\(due)
+                WHERE r.rule = 'report' AND r.done_on > ? AND r.due <= ?\(due)
                 """
             var reasons = DeadlineRows.ReasonsCache()
             var result: [(feedback: DeadlineRecord, reportDue: CivilDate)] = []
