@@ -22,8 +22,7 @@ extension Supervisor {
         let scope = try jurisdiction.map { try subtree($0, option: "--jurisdiction") }
         guard let yearEnd = CivilDate(year: year, month: 12, day: 31) else { throw UsageError("--year \(year) is not a year") }
         let rosterDay = min(day, yearEnd)
-        let institutions = try institutions(RosterFilter(), at: .endOf(rosterDay)).entries
-        let jurisdictionOf = Dictionary(institutions.map { ($0.id, $0.jurisdiction) }, uniquingKeysWith: { first, _ in first })
+        let figures = try store.institutionFigures(at: RosterAsOf.endOf(rosterDay).point)
         let inspectorCategories = Dictionary(try inspectors(RosterFilter(), at: .endOf(rosterDay)).entries.map { ($0.id, Set($0.categories)) },
                                              uniquingKeysWith: { first, _ in first })
         let conflicts = try self.conflicts(at: .endOf(rosterDay)).entries
@@ -61,7 +60,7 @@ extension Supervisor {
             }
         }
         // Art. 8: which high-risk institutions a round of the year has inspected.
-        let highRisk = institutions.filter { $0.risk == .high }.map(\.id)
+        let highRisk = figures.highRisk.map(\.id)
         let inspectedHighRisk = Set(try store.inspections(year: year, institutions: highRisk).filter { counted[$0.round] != nil }.map(\.institution))
         // Art. 9: the records are complete once the inspection work is over; a round reported or
         // later is complete by construction (the report waits for every item).
@@ -77,8 +76,8 @@ extension Supervisor {
         var sampledBelow: [Key: [String: Int]] = [:]
         if findSampledBelow {
             let higher = counted.values.filter { !tree.subtree($0.plan.jurisdiction).subtracting([$0.plan.jurisdiction]).isEmpty }.map(\.record.round)
-            for (round, institution) in try store.inspectedInstitutions(rounds: higher.sorted()) {
-                guard let plan = counted[round]?.plan, let place = jurisdictionOf[institution], place != plan.jurisdiction else { continue }
+            for (round, place) in try store.inspectedJurisdictions(rounds: higher.sorted(), at: RosterAsOf.endOf(rosterDay).point) {
+                guard let plan = counted[round]?.plan, place != plan.jurisdiction else { continue }
                 let above = chain(place)
                 guard let planLevel = above.firstIndex(of: plan.jurisdiction) else { continue }
                 for code in above[..<planLevel] {
@@ -98,12 +97,16 @@ extension Supervisor {
         // Each institution counted once in every level above it (Art. 2–4): one pass, not one per row.
         struct Counts { var all = 0; var own = 0; var highRiskUninspected: [String] = [] }
         var counts: [Key: Counts] = [:]
-        for institution in institutions {
-            for (position, code) in chain(institution.jurisdiction).enumerated() {
-                let key = Key(jurisdiction: code, category: institution.category)
-                counts[key, default: Counts()].all += 1
-                if position == 0 { counts[key, default: Counts()].own += 1 }
-                if institution.risk == .high, !inspectedHighRisk.contains(institution.id) { counts[key, default: Counts()].highRiskUninspected.append(institution.id) }
+        for (place, kind, count) in figures.counts {
+            for (position, code) in chain(place).enumerated() {
+                let key = Key(jurisdiction: code, category: kind)
+                counts[key, default: Counts()].all += count
+                if position == 0 { counts[key, default: Counts()].own += count }
+            }
+        }
+        for institution in figures.highRisk where !inspectedHighRisk.contains(institution.id) {
+            for code in chain(institution.jurisdiction) {
+                counts[Key(jurisdiction: code, category: institution.category), default: Counts()].highRiskUninspected.append(institution.id)
             }
         }
 

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 public import Records
 public import Regulation
+public import Rosters
 public import WorkingDays
 
 /// What the yearly rules need of one drawn round (Art. 8, 11), as kept with it: one row per
@@ -80,19 +81,6 @@ extension SpotCheckStore {
                 """, arguments: [list, year]).map(\.value)
         }
     }
-
-    /// (round, institution) of every inspection of these rounds: where a higher level's round
-    /// sampled (Art. 12 stage 1).
-    public func inspectedInstitutions(rounds: [String]) throws(StoreError) -> [(round: String, institution: String)] {
-        guard !rounds.isEmpty else { return [] }
-        return try read { db in
-            let list = String(decoding: try JSONEncoder().encode(rounds), as: UTF8.self)
-            var result: [(round: String, institution: String)] = []
-            let cursor = try Row.fetchCursor(db, sql: "SELECT round, institution FROM inspection WHERE round IN (SELECT value FROM json_each(?))", arguments: [list])
-            while let row = try cursor.next() { result.append((row[0], row[1])) }
-            return result
-        }
-    }
 }
 
 extension SpotCheckStore {
@@ -111,5 +99,51 @@ extension SpotCheckStore {
             DELETE FROM round_inspector WHERE round = ?;
             INSERT OR IGNORE INTO round_inspector SELECT i.round, m.value FROM inspection i, json_each(i.team) m WHERE i.round = ?;
             """, arguments: [id, id, id])
+    }
+}
+
+/// What compliance reads of the institution roster at a point: counts, not entries (Art. 2–4,
+/// 8), so that 100,000 institutions cost one aggregate read.
+public struct InstitutionFigures: Sendable {
+    /// Institutions per jurisdiction (where registered) and category.
+    public var counts: [(jurisdiction: String, category: Category, count: Int)]
+    /// The high-risk ones, each with where it is registered (Art. 8).
+    public var highRisk: [(id: String, jurisdiction: String, category: Category)]
+}
+
+extension SpotCheckStore {
+    /// The institution roster at `point`, counted per jurisdiction and category, with its
+    /// high-risk institutions listed.
+    public func institutionFigures(at point: RosterPoint) throws(StoreError) -> InstitutionFigures {
+        try read { db in
+            guard let version = try Self.rosterVersion(db, .institutions, at: point)?.id else { return InstitutionFigures(counts: [], highRisk: []) }
+            let inForce = "since_version <= ? AND (until_version IS NULL OR until_version > ?)"
+            var figures = InstitutionFigures(counts: [], highRisk: [])
+            let counts = try Row.fetchCursor(db, sql: "SELECT jurisdiction, category, count(*) FROM institution WHERE \(inForce) GROUP BY jurisdiction, category",
+                                             arguments: [version, version])
+            while let row = try counts.next() { figures.counts.append((row[0], try row.term(at: 1, "category", in: "institution"), row[2])) }
+            let high = try Row.fetchCursor(db, sql: "SELECT id, jurisdiction, category FROM institution WHERE risk = 'high' AND \(inForce)",
+                                           arguments: [version, version])
+            while let row = try high.next() { figures.highRisk.append((row[0], row[1], try row.term(at: 2, "category", in: "institution"))) }
+            return figures
+        }
+    }
+
+    /// Where each institution inspected in these rounds is registered at `point`: (round, jurisdiction), once per inspection.
+    public func inspectedJurisdictions(rounds: [String], at point: RosterPoint) throws(StoreError) -> [(round: String, jurisdiction: String)] {
+        guard !rounds.isEmpty else { return [] }
+        return try read { db in
+            guard let version = try Self.rosterVersion(db, .institutions, at: point)?.id else { return [] }
+            let list = String(decoding: try JSONEncoder().encode(rounds), as: UTF8.self)
+            let cursor = try Row.fetchCursor(db, sql: """
+                WITH inspected AS (SELECT round, institution FROM inspection WHERE round IN (SELECT value FROM json_each(?))),
+                     place AS (SELECT id, jurisdiction FROM institution
+                               WHERE since_version <= ? AND (until_version IS NULL OR until_version > ?) AND id IN (SELECT institution FROM inspected))
+                SELECT inspected.round, place.jurisdiction FROM inspected JOIN place ON place.id = inspected.institution
+                """, arguments: [list, version, version])
+            var result: [(round: String, jurisdiction: String)] = []
+            while let row = try cursor.next() { result.append((row[0], row[1])) }
+            return result
+        }
     }
 }
