@@ -61,7 +61,7 @@ extension Supervisor {
         }
         // Art. 8: which high-risk institutions a round of the year has inspected.
         let highRisk = figures.highRisk.map(\.id)
-        let inspectedHighRisk = Set(try store.inspections(year: year, institutions: highRisk).filter { counted[$0.round] != nil }.map(\.institution))
+        let inspectedHighRisk = Set(try store.inspectedPairs(year: year, institutions: highRisk).filter { counted[$0.round] != nil }.map(\.institution))
         // Art. 9: the records are complete once the inspection work is over; a round reported or
         // later is complete by construction (the report waits for every item).
         var checklists = ChecklistCache()

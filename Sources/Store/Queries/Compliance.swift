@@ -67,8 +67,24 @@ extension SpotCheckStore {
         }
     }
 
+    /// (round, institution) of the inspections of rounds of `year` of these institutions, by the
+    /// institution index: which high-risk institutions were inspected (Art. 8), without their teams.
+    public func inspectedPairs(year: Int, institutions: [String]) throws(StoreError) -> [(round: String, institution: String)] {
+        guard !institutions.isEmpty else { return [] }
+        return try read { db in
+            let list = String(decoding: try JSONEncoder().encode(institutions), as: UTF8.self)
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT round, institution FROM inspection INDEXED BY inspection_by_institution
+                WHERE institution IN (SELECT value FROM json_each(?)) AND +round IN (\(Self.yearRounds()))
+                """, arguments: [list, year])
+            var result: [(round: String, institution: String)] = []
+            while let row = try cursor.next() { result.append((row[0], row[1])) }
+            return result
+        }
+    }
+
     /// The inspections of rounds of `year` of these institutions (by the institution index): what
-    /// recusal (Art. 11) and the high-risk coverage (Art. 8) look up.
+    /// recusal (Art. 11) looks up.
     public func inspections(year: Int, institutions: [String]) throws(StoreError) -> [Inspection] {
         guard !institutions.isEmpty else { return [] }
         return try read { db in
@@ -85,7 +101,8 @@ extension SpotCheckStore {
 
 extension SpotCheckStore {
     /// Writes what compliance reads of a drawn round again (its draw's figures, its small teams,
-    /// its inspectors), inside the transaction that drew it or changed a team.
+    /// its inspectors), inside the transaction that drew it or changed a team. Migration v11
+    /// holds its own copy of these statements, so that it stays as it landed.
     static func refreshComplianceFacts(_ db: Database, round id: String) throws {
         try db.execute(sql: """
             INSERT OR REPLACE INTO round_compliance_facts
