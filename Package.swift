@@ -38,6 +38,9 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Pure: civil dates and layered working-day calendars. Standard library only.
@@ -105,11 +108,27 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
+        // The durable outbox's worker: claims due rows, delivers them (webhooks over
+        // AsyncHTTPClient, mail over SMTP on NIO), backs off, and sets the hopeless ones dead.
+        .target(
+            name: "Delivery",
+            dependencies: [
+                "Supervision", "Regulation", "Publication", "WorkingDays",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
         // The systemd service: configuration and arguments, then a ServiceGroup.
         .executableTarget(
             name: "spotcheckd",
             dependencies: [
-                "Daemon", "Supervision", "SystemdSupport", "Publication",
+                "Daemon", "Delivery", "Supervision", "SystemdSupport", "Publication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -141,7 +160,8 @@ let package = Package(
         .testTarget(name: "ReferenceDataTests", dependencies: ["ReferenceData"], swiftSettings: strict),
         .testTarget(name: "SupervisionTests", dependencies: ["Supervision", "Records", "Rosters", "WorkingDays", "Draw", "Store", "Regulation"], swiftSettings: strict),
         .testTarget(name: "SpotcheckCLITests", dependencies: ["spotcheck"], swiftSettings: strict),
-        .testTarget(name: "SpotcheckdTests", dependencies: ["spotcheckd", "spotcheck", "Regulation"], swiftSettings: strict),
+        .testTarget(name: "SpotcheckdTests", dependencies: ["spotcheckd", "spotcheck", "Regulation"], exclude: ["Receivers"], swiftSettings: strict),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Supervision", "Regulation", "Records"], swiftSettings: strict),
         .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
     ]
 )

@@ -29,10 +29,15 @@ public final class Scheduler: Service, Sendable {
     private let notifier: ServiceNotifier
     private let state = Mutex(State())
     private let waiter: EventWaiter
+    private let evaluated: @Sendable (Deployment) -> Void
 
-    public init(deployment: Deployment, reload: @escaping Loader, clock: DaemonClock, logger: Logger, notifier: ServiceNotifier = ServiceNotifier()) throws {
+    /// `evaluated` runs after each evaluation with the configuration in force (the delivery
+    /// worker takes its routing and looks at the outbox again).
+    public init(deployment: Deployment, reload: @escaping Loader, clock: DaemonClock, logger: Logger, notifier: ServiceNotifier = ServiceNotifier(),
+                evaluated: @escaping @Sendable (Deployment) -> Void = { _ in }) throws {
         initial = deployment
         load = reload
+        self.evaluated = evaluated
         self.clock = clock
         self.logger = logger
         self.notifier = notifier
@@ -63,7 +68,9 @@ public final class Scheduler: Service, Sendable {
     func evaluate(_ supervisor: Supervisor, _ deployment: Deployment, starting: Bool, compliance: Bool = true,
                   foldAll: Bool = false) throws -> (status: String, next: Date, seen: Int64, summary: String, caughtUp: Bool) {
         let journal = AlertJournal(logger: logger, language: deployment.language)
-        let evaluation = try supervisor.evaluateAlerts(settings: deployment.alerts, starting: starting, compliance: compliance, foldAll: foldAll)
+        let evaluation = try supervisor.evaluateAlerts(settings: deployment.alerts, notify: deployment.notify, starting: starting, compliance: compliance,
+                                                       foldAll: foldAll)
+        defer { evaluated(deployment) }
         if let since = evaluation.caughtUpSince {
             journal.event(.caughtUp, AlertMessages.caughtUp(count: evaluation.raised, since: since?.description, language: deployment.language),
                           fields: ["SINCE": "\(since?.description ?? "never")", "ALERT_COUNT": "\(evaluation.raised)"])

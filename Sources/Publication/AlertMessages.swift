@@ -110,6 +110,14 @@ public enum AlertMessages {
         }
     }
 
+    /// An outbox row given up on: which, where, after how many attempts, and why.
+    public static func deliveryDead(id: Int64, destination: String, attempts: Int, error: String, language: DeploymentLanguage) -> String {
+        switch language {
+        case .zh: "通知 \(id) 未能送达 \(destination)（已尝试 \(attempts) 次）：\(error)；处理后用 spotcheck outbox retry \(id) 重新发送"
+        case .en: "Notification \(id) to \(destination) is dead after \(attempts) attempts: \(error); spotcheck outbox retry \(id) sends it again"
+        }
+    }
+
     /// The messages of the daemon's own events.
     public static func event(_ kind: AlertKind, detail: String, language: DeploymentLanguage) -> String {
         switch (kind, language) {

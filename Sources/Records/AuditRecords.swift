@@ -55,6 +55,10 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case findingRectify = "finding.rectify"
     case findingClose = "finding.close"
     case alertsEvaluate = "alerts.evaluate"
+    /// Ops re-queued outbox rows (`spotcheck outbox retry`).
+    case outboxRetry = "outbox.retry"
+    /// Delivered outbox rows past the configured time were pruned (the counts kept here).
+    case outboxPrune = "outbox.prune"
 }
 
 /// The outcome of walking the audit chain.

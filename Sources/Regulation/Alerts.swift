@@ -33,6 +33,8 @@ public enum AlertKind: String, CaseIterable, Codable, Sendable, Comparable {
     case reloadFailed = "reload-failed"
     /// After a downtime, the alerts missed meanwhile were raised in summary.
     case caughtUp = "caught-up"
+    /// An outbox row could not be delivered: refused for good, or out of attempts.
+    case deliveryDead = "delivery-dead"
 
     /// The journal's MESSAGE_ID (32 lower-case hex digits).
     public var messageID: String {
@@ -51,6 +53,7 @@ public enum AlertKind: String, CaseIterable, Codable, Sendable, Comparable {
         case .reloaded: "0f25deefeb544ce991e6c45fda7f0c72"
         case .reloadFailed: "f5200c20733b4fa3a0425585842bfc82"
         case .caughtUp: "51b02ce0f657431aa6583e4d0d2fdd15"
+        case .deliveryDead: "6710608b039c4729a4ef063e2ba7a967"
         }
     }
 
@@ -58,7 +61,7 @@ public enum AlertKind: String, CaseIterable, Codable, Sendable, Comparable {
     public var priority: Int {
         switch self {
         case .escalated: 3
-        case .overdue, .checklistMissing, .findingOverdue, .noticeMissing, .complianceViolation, .folded, .reloadFailed: 4
+        case .overdue, .checklistMissing, .findingOverdue, .noticeMissing, .complianceViolation, .folded, .reloadFailed, .deliveryDead: 4
         case .dueSoon, .complianceWarning: 5
         case .provisional, .started, .reloaded, .caughtUp: 6
         }
@@ -69,7 +72,7 @@ public enum AlertKind: String, CaseIterable, Codable, Sendable, Comparable {
     public var isSubjectAlert: Bool {
         switch self {
         case .dueSoon, .overdue, .escalated, .checklistMissing, .findingOverdue, .provisional, .noticeMissing, .complianceWarning, .complianceViolation: true
-        case .folded, .started, .reloaded, .reloadFailed, .caughtUp: false
+        case .folded, .started, .reloaded, .reloadFailed, .caughtUp, .deliveryDead: false
         }
     }
 

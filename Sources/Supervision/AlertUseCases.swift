@@ -107,8 +107,10 @@ extension Supervisor {
     /// `starting` after a day or more without an evaluation, everything missed is folded, as it
     /// is with `foldAll`. Without `compliance`, the yearly rules' alerts are left as they are
     /// kept (neither raised nor cleared): the daemon's first pass, before READY=1, the second
-    /// pass right after it.
-    public func evaluateAlerts(settings: AlertSettings, starting: Bool, compliance: Bool = true, foldAll: Bool = false) throws -> AlertEvaluation {
+    /// pass right after it. Each raised transition is enqueued, in the same transaction, for
+    /// every destination `notify` routes it to.
+    public func evaluateAlerts(settings: AlertSettings, notify: NotifySettings = NotifySettings(), starting: Bool, compliance: Bool = true,
+                               foldAll: Bool = false) throws -> AlertEvaluation {
         let day = today
         var attempt = 0
         while true {
@@ -124,7 +126,9 @@ extension Supervisor {
             // Refused when the CLI recorded something meanwhile: evaluate again on the newer state.
             let applied: Bool
             do {
-                try store.applyEvaluation(AlertStateChange(day: day, raised: raised, refreshed: refreshed, cleared: cleared), expectedSeq: seq, actor: actor)
+                let notifications = notify.drafts(for: raised, day: day, at: Timestamps.format(clock()))
+                try store.applyEvaluation(AlertStateChange(day: day, raised: raised, refreshed: refreshed, cleared: cleared, notifications: notifications),
+                                          expectedSeq: seq, actor: actor)
                 applied = true
             } catch {
                 guard case .refused = error, attempt < 5 else { throw error }

@@ -48,6 +48,8 @@ public struct Deployment: Sendable {
     /// (default each plan's), `compliance.high_risk_each_year` (false): never below Art. 8's floors;
     /// `compliance.first_round_by` (06-30) and `compliance.all_rounds_by` (10-31): the warning days.
     public var compliance: ComplianceSettings
+    /// `notify.*`: where alert transitions are delivered, and the retries (issue 11).
+    public var notify: NotifySettings
 
     /// Reads the configuration; throws the first unusable key.
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> Deployment {
@@ -102,6 +104,27 @@ public struct Deployment: Sendable {
             assign((parts[0], parts[1]))
         }
         if let (key, message) = compliance.belowFloor { throw ConfigurationError(key: key, message) }
+        func seconds(_ key: String, default value: Double, in range: ClosedRange<Double>) throws -> Double {
+            let configKey = ConfigKey(key.split(separator: ".").map(String.init))
+            if let parsed = config.double(forKey: configKey) ?? config.int(forKey: configKey).map(Double.init) {
+                guard range.contains(parsed) else { throw ConfigurationError(key: key, "\(parsed) is not a number of seconds \(range.lowerBound)–\(range.upperBound)") }
+                return parsed
+            }
+            if let text = config.string(forKey: configKey) {
+                guard let parsed = Double(text), range.contains(parsed) else {
+                    throw ConfigurationError(key: key, "\"\(text)\" is not a number of seconds \(range.lowerBound)–\(range.upperBound)")
+                }
+                return parsed
+            }
+            return value
+        }
+        var notify = NotifySettings(language: language)
+        notify.maxAttempts = try number("notify.max_attempts", default: 12, in: 1...100, "a number of attempts")
+        notify.retryInitial = try seconds("notify.retry_initial_seconds", default: 30, in: 0.01...86_400)
+        notify.retryMax = try seconds("notify.retry_max_seconds", default: 21_600, in: notify.retryInitial...(7 * 86_400))
+        notify.timeout = try seconds("notify.timeout_seconds", default: 10, in: 0.1...300)
+        notify.pruneDeliveredAfterDays = try number("notify.prune_delivered_after_days", default: 30, in: 1...3650, "a number of days")
+        notify.webhooks = try webhooks(config, environment: environment)
         return Deployment(
             configFile: configFile,
             databasePath: config.string(forKey: "db", default: stateDirectory.map { $0 + "/spotcheck.sqlite" } ?? "/var/lib/spotcheck/spotcheck.sqlite"),
@@ -113,6 +136,71 @@ public struct Deployment: Sendable {
             alerts: AlertSettings(escalateAfterWorkdays: try number("alerts.escalate_after_workdays", default: 5, in: 1...250, "a number of working days"),
                                   foldAbove: try number("alerts.fold_above", default: 50, in: 1...5000, "a number of alerts"), compliance: compliance),
             log: log,
-            compliance: compliance)
+            compliance: compliance,
+            notify: notify)
+    }
+
+    /// The webhooks `notify.webhooks` names, each checked: an https or http URL, a format, the
+    /// signing secret the format needs (given, or read from `secret_file`), known kinds and codes.
+    static func webhooks(_ config: ConfigReader, environment: [String: String]) throws -> [WebhookDestination] {
+        let names = config.stringArray(forKey: ConfigKey(["notify", "webhooks"]), default: [])
+        var seen: Set<String> = []
+        return try names.map { name in
+            let prefix = "notify.webhook.\(name)"
+            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                throw ConfigurationError(key: "notify.webhooks", "\"\(name)\" is not a name of letters, digits and _")
+            }
+            guard seen.insert(name).inserted else { throw ConfigurationError(key: "notify.webhooks", "\(name) is named twice") }
+            func key(_ last: String) -> ConfigKey { ConfigKey(["notify", "webhook", name, last]) }
+            guard let urlText = config.string(forKey: key("url")) else { throw ConfigurationError(key: "\(prefix).url", "is missing: the receiver's URL") }
+            guard let url = URL(string: urlText), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ConfigurationError(key: "\(prefix).url", "\"\(urlText)\" is not an http or https URL")
+            }
+            let formatText = config.string(forKey: key("format"), default: WebhookDestination.Format.standard.rawValue)
+            guard let format = WebhookDestination.Format(rawValue: formatText) else {
+                throw ConfigurationError(key: "\(prefix).format", "\"\(formatText)\" is not one of \(WebhookDestination.Format.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            var secret = config.string(forKey: key("secret"), isSecret: true)
+            var secretKey = "\(prefix).secret"
+            if let file = config.string(forKey: key("secret_file")) {
+                secretKey = "\(prefix).secret_file"
+                do {
+                    secret = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                } catch {
+                    throw ConfigurationError(key: secretKey, "\(file) cannot be read: \(error.localizedDescription)")
+                }
+            }
+            var signingKey: [UInt8]?
+            switch format {
+            case .standard:
+                // Standard Webhooks: `whsec_` and the key in base64.
+                guard let secret else { throw ConfigurationError(key: secretKey, "is missing: a standard webhook is signed (whsec_ and the key in base64)") }
+                guard secret.hasPrefix("whsec_"), let bytes = Data(base64Encoded: String(secret.dropFirst(6))), bytes.count >= 16 else {
+                    throw ConfigurationError(key: secretKey, "is not whsec_ followed by a key of at least 16 bytes in base64")
+                }
+                signingKey = Array(bytes)
+            case .dingtalk:
+                signingKey = secret.map { Array($0.utf8) }
+            case .wecom:
+                if secret != nil { throw ConfigurationError(key: secretKey, "a WeCom robot is not signed: its key is in the URL") }
+            }
+            var kinds: Set<AlertKind>?
+            if let names = config.stringArray(forKey: key("kinds")) {
+                kinds = try Set(names.map { text in
+                    guard let kind = AlertKind(rawValue: text), kind.isSubjectAlert else {
+                        throw ConfigurationError(key: "\(prefix).kinds", "\"\(text)\" is not one of \(AlertKind.allCases.filter(\.isSubjectAlert).map(\.rawValue).joined(separator: ", "))")
+                    }
+                    return kind
+                })
+            }
+            var jurisdictions: [String]?
+            if let codes = config.stringArray(forKey: key("jurisdictions")) ?? config.intArray(forKey: key("jurisdictions"))?.map(String.init) {
+                for code in codes where !(code.count == 6 && code.allSatisfy(\.isASCII) && code.allSatisfy(\.isNumber)) {
+                    throw ConfigurationError(key: "\(prefix).jurisdictions", "\"\(code)\" is not a six-digit GB/T 2260 code")
+                }
+                jurisdictions = codes
+            }
+            return WebhookDestination(name: name, url: url, format: format, signingKey: signingKey, kinds: kinds, jurisdictions: jurisdictions)
+        }
     }
 }

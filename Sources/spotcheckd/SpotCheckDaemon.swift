@@ -1,5 +1,6 @@
 import ArgumentParser
 import Daemon
+import Delivery
 import Foundation
 import Logging
 import Publication
@@ -9,7 +10,8 @@ import SystemdSupport
 import UnixSignals
 
 /// spotcheckd: watches every deadline and logs each alert transition to the journal. Thin:
-/// configuration and arguments, then a ServiceGroup of the scheduler and the SIGHUP reloader.
+/// configuration and arguments, then a ServiceGroup of the delivery worker, the scheduler and
+/// the SIGHUP reloader.
 @main
 struct SpotCheckDaemon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -67,10 +69,18 @@ struct SpotCheckDaemon: AsyncParsableCommand {
         do {
             if demo { try buildDemo(deployment) }
             let clock = try DaemonClock(file: clockFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
-            let scheduler = try Scheduler(deployment: deployment, reload: { try await self.deployment() }, clock: clock, logger: logger)
+            let delivery = DeliveryWorker(
+                supervisor: try Supervisor(databasePath: deployment.databasePath, group: deployment.databaseGroup, actor: "spotcheckd", region: deployment.region,
+                                           dueSoonWorkdays: deployment.dueSoonWorkdays, clock: { clock.now() }),
+                settings: deployment.notify, logger: logger)
+            let scheduler = try Scheduler(deployment: deployment, reload: { try await self.deployment() }, clock: clock, logger: logger) { current in
+                delivery.update(current.notify)
+            }
             let reloader = await Reloader(scheduler: scheduler)  // SIGHUP is trapped from here, before READY=1
+            // Shut down in reverse order: the scheduler (STOPPING=1) first, then the worker
+            // finishes or hands back its attempts in flight.
             let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-                services: [.init(service: scheduler, successTerminationBehavior: .gracefullyShutdownGroup), .init(service: reloader)],
+                services: [.init(service: delivery), .init(service: scheduler, successTerminationBehavior: .gracefullyShutdownGroup), .init(service: reloader)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
             try await group.run()

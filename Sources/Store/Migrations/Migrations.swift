@@ -357,6 +357,29 @@ enum Migrations {
             // Recording one institution's feedback reads that institution's earlier feedback only.
             try db.create(index: "inspection_feedback_by_inspection", on: "inspection_feedback", columns: ["round", "institution"])
         }
+        migrator.registerMigration("v13-outbox") { db in
+            // The durable notification queue: one row per alert transition and destination,
+            // written in the transition's transaction. AUTOINCREMENT: an id is never reused after
+            // pruning, since receivers recognise duplicates by it (webhook-id).
+            try db.create(table: "outbox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("key", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("channel", .text).notNull().check { ["webhook", "mail"].contains($0) }
+                t.column("destination", .text).notNull()
+                t.column("payload", .text).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("next_attempt_at", .text).notNull()
+                t.column("state", .text).notNull().check { ["pending", "delivering", "delivered", "dead"].contains($0) }
+                t.column("last_error", .text)
+                t.column("created_at", .text).notNull()
+                t.column("updated_at", .text).notNull()
+                t.column("delivered_at", .text)
+                t.uniqueKey(["key", "channel", "destination"])
+            }
+            // The worker claims the due pending rows in order; ops list by state.
+            try db.create(index: "outbox_due", on: "outbox", columns: ["state", "next_attempt_at", "id"])
+        }
         return migrator
     }
 }

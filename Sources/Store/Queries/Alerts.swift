@@ -16,11 +16,14 @@ public struct AlertStateChange: Sendable {
     public var refreshed: [Alert]
     /// Subjects no longer in one.
     public var cleared: [String]
-    public init(day: CivilDate, raised: [Alert], refreshed: [Alert] = [], cleared: [String]) {
+    /// The outbox rows that tell the raised transitions to their destinations (issue 11).
+    public var notifications: [OutboxDraft]
+    public init(day: CivilDate, raised: [Alert], refreshed: [Alert] = [], cleared: [String], notifications: [OutboxDraft] = []) {
         self.day = day
         self.raised = raised
         self.refreshed = refreshed
         self.cleared = cleared
+        self.notifications = notifications
     }
 }
 
@@ -62,8 +65,9 @@ extension SpotCheckStore {
         try read { db in try DaemonEvaluation.find(db, key: 1) }
     }
 
-    /// Applies one evaluation: raised subjects written unlogged, cleared ones removed, and an
-    /// audit entry naming them when any was, in one transaction; the kept figures refreshed and
+    /// Applies one evaluation: raised subjects written unlogged, cleared ones removed, the
+    /// outbox rows that tell the raised ones enqueued, and an audit entry naming them when any
+    /// was, in one transaction; the kept figures refreshed and
     /// the evaluation stamped with it (bookkeeping of the daemon, like marking entries logged:
     /// no decision, so no audit entry of their own).
     /// Refused when anything was recorded since `expectedSeq` (the evaluation read older state).
@@ -93,6 +97,7 @@ extension SpotCheckStore {
                 for alert in change.raised {
                     try upsert.execute(arguments: [alert.subject, alert.kind.rawValue, Self.alertJSON(alert), change.day.description, at, alert.fingerprint])
                 }
+                _ = try Self.enqueue(db, change.notifications, at: at)
             }
             // Kept figures brought up to date, the row otherwise as raised (bookkeeping, not history).
             let refresh = try db.makeStatement(sql: "UPDATE alert_state SET alert = ?, fingerprint = ? WHERE subject = ? AND kind = ?")

@@ -1,0 +1,153 @@
+public import Foundation
+public import Publication
+public import Records
+public import Regulation
+import Rosters
+public import Store
+public import WorkingDays
+
+/// A webhook the alerts are delivered to (`notify.webhook.NAME.*`).
+public struct WebhookDestination: Sendable, Hashable {
+    /// What the receiver understands.
+    public enum Format: String, CaseIterable, Sendable {
+        /// Standard Webhooks: a JSON body signed with HMAC-SHA256 (`webhook-signature`).
+        case standard
+        /// A DingTalk group robot: a markdown message, the URL signed when a secret is given.
+        case dingtalk
+        /// A WeCom (企业微信) group robot: a markdown message; the key is in the URL.
+        case wecom
+    }
+
+    public var name: String
+    public var url: URL
+    public var format: Format
+    /// The signing key: the bytes after `whsec_`, base64-decoded (standard), or the robot's
+    /// `SEC…` secret as UTF-8 (DingTalk); `nil` when unsigned (a WeCom robot).
+    public var signingKey: [UInt8]?
+    /// The alert kinds delivered here; `nil` for every kind.
+    public var kinds: Set<AlertKind>?
+    /// The jurisdictions delivered here, each with its children; `nil` for all. An alert about
+    /// no jurisdiction (a missing notice) goes only where this is `nil`.
+    public var jurisdictions: [String]?
+
+    public init(name: String, url: URL, format: Format, signingKey: [UInt8]?, kinds: Set<AlertKind>? = nil, jurisdictions: [String]? = nil) {
+        self.name = name
+        self.url = url
+        self.format = format
+        self.signingKey = signingKey
+        self.kinds = kinds
+        self.jurisdictions = jurisdictions
+    }
+
+    /// Whether the alert is routed here.
+    public func accepts(_ alert: Alert) -> Bool {
+        if let kinds, !kinds.contains(alert.kind) { return false }
+        if let jurisdictions {
+            guard let code = alert.jurisdiction else { return false }
+            return jurisdictions.contains { JurisdictionCode.covers($0, code) }
+        }
+        return true
+    }
+}
+
+/// Where alerts are delivered and how hard the worker tries (configuration keys `notify.*`).
+public struct NotifySettings: Sendable, Hashable {
+    /// `notify.webhooks` and `notify.webhook.NAME.*`.
+    public var webhooks: [WebhookDestination]
+    /// `notify.max_attempts` (default 12): then the row is dead.
+    public var maxAttempts: Int
+    /// `notify.retry_initial_seconds` (default 30): the first retry's delay, doubled each time.
+    public var retryInitial: Double
+    /// `notify.retry_max_seconds` (default 21,600: 6 h): the delay's cap.
+    public var retryMax: Double
+    /// `notify.timeout_seconds` (default 10): one attempt's limit.
+    public var timeout: Double
+    /// `notify.prune_delivered_after_days` (default 30).
+    public var pruneDeliveredAfterDays: Int
+    /// The language of the messages (the deployment's `language`).
+    public var language: DeploymentLanguage
+
+    public init(webhooks: [WebhookDestination] = [], maxAttempts: Int = 12, retryInitial: Double = 30, retryMax: Double = 21_600, timeout: Double = 10,
+                pruneDeliveredAfterDays: Int = 30, language: DeploymentLanguage = .zh) {
+        self.webhooks = webhooks
+        self.maxAttempts = maxAttempts
+        self.retryInitial = retryInitial
+        self.retryMax = retryMax
+        self.timeout = timeout
+        self.pruneDeliveredAfterDays = pruneDeliveredAfterDays
+        self.language = language
+    }
+
+    /// The destinations an alert is routed to.
+    public func destinations(for alert: Alert) -> [NotificationDestination] {
+        webhooks.filter { $0.accepts(alert) }.map { NotificationDestination(channel: .webhook, name: $0.name) }
+    }
+
+    /// The outbox rows that tell raised alerts, one per routed destination.
+    public func drafts(for raised: [Alert], day: CivilDate, at instant: String) -> [OutboxDraft] {
+        raised.flatMap { alert in
+            let notice = AlertNotice(alert: alert, message: AlertMessages.text(alert, language: language), raisedOn: day, raisedAt: instant)
+            return destinations(for: alert).map { destination in
+                OutboxDraft(key: OutboxDraft.key(for: alert, raisedOn: day), kind: .alert(alert.kind), destination: destination, payload: .alert(notice))
+            }
+        }
+    }
+
+    /// The webhook configured under `name`.
+    public func webhook(_ name: String) -> WebhookDestination? { webhooks.first { $0.name == name } }
+}
+
+/// Instants as the outbox keeps them (UTC, ISO-8601 with milliseconds).
+public enum OutboxTime {
+    public static func instant(_ date: Date) -> String { Timestamps.format(date) }
+    public static func date(_ text: String) -> Date? { Timestamps.parse(text) }
+}
+
+/// GB/T 2260 codes as a hierarchy: trailing `00` pairs mark a level above the county.
+public enum JurisdictionCode {
+    /// Whether `code` is `ancestor` or lies under it (640100 covers 640100 and 640104; 640000 covers all of Ningxia).
+    public static func covers(_ ancestor: String, _ code: String) -> Bool {
+        var prefix = Substring(ancestor)
+        while prefix.count > 2, prefix.hasSuffix("00") { prefix = prefix.dropLast(2) }
+        return code.hasPrefix(prefix)
+    }
+}
+
+extension Supervisor {
+    /// The outbox rows, newest first, in one state or all.
+    public func outbox(state: OutboxState? = nil, limit: Int = 1000) throws(StoreError) -> [OutboxEntry] {
+        try store.outboxEntries(state: state, limit: limit)
+    }
+
+    /// One outbox row.
+    public func outboxEntry(id: Int64) throws(StoreError) -> OutboxEntry? { try store.outboxEntry(id: id) }
+
+    /// How many rows are in each state.
+    public func outboxCounts() throws(StoreError) -> [OutboxState: Int] { try store.outboxCounts() }
+
+    /// Re-queues one dead or pending row, or every dead row (`id` nil), audited. Returns the ids.
+    @discardableResult
+    public func retryOutbox(id: Int64?) throws(StoreError) -> [Int64] { try store.retryOutbox(id: id, actor: actor) }
+
+    /// The worker's side: claims due rows.
+    public func claimDeliveries(limit: Int) throws(StoreError) -> [OutboxEntry] { try store.claimOutbox(limit: limit) }
+
+    /// The worker's side: writes back how attempts ended; returns the ids written (a stale attempt's are not).
+    @discardableResult
+    public func finishDeliveries(_ outcomes: [DeliveryOutcome]) throws(StoreError) -> Set<Int64> { try store.finishOutbox(outcomes) }
+
+    /// The worker's side, on start: rows a crash left delivering are pending again.
+    @discardableResult
+    public func resetInterruptedDeliveries() throws(StoreError) -> Int { try store.resetInterruptedDeliveries() }
+
+    /// The earliest next attempt of a pending row.
+    public func nextDeliveryAttempt() throws(StoreError) -> Date? {
+        try store.nextOutboxAttempt().flatMap(Timestamps.parse)
+    }
+
+    /// Prunes the rows delivered more than `days` days ago, audited. Returns how many.
+    @discardableResult
+    public func pruneDelivered(olderThanDays days: Int) throws(StoreError) -> Int {
+        try store.pruneDelivered(before: Timestamps.format(clock().addingTimeInterval(-Double(days) * 86_400)), actor: actor)
+    }
+}
