@@ -31,6 +31,9 @@ struct SpotCheckDaemon: AsyncParsableCommand {
     @Flag(help: "Validate the configuration and exit: 0, or 78 naming the key.")
     var checkConfig = false
 
+    @Flag(help: "Print the systemd drop-in that lets the unit (IPAddressDeny=any) reach the receivers notify.* names, and exit.")
+    var addressAllow = false
+
     @Flag(help: "Build a demo database (demo/spotcheck.sqlite, rounds in every state as of today) if there is none, and run on it in the foreground, logging to stderr.")
     var demo = false
 
@@ -56,6 +59,10 @@ struct SpotCheckDaemon: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("spotcheckd: \(error)\n".utf8))
             throw ExitCode(78)  // EX_CONFIG
+        }
+        if addressAllow {
+            print(AddressAllowList.dropIn(for: deployment.notify), terminator: "")
+            return
         }
         if checkConfig {
             print("spotcheckd: configuration OK (\(deployment.configFile); database \(deployment.databasePath); language \(deployment.language.rawValue))")
