@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(name: "SupervisionTests", dependencies: ["Supervision", "Records", "Rosters", "WorkingDays", "Draw", "Store", "Regulation"], swiftSettings: strict),
         .testTarget(name: "SpotcheckCLITests", dependencies: ["spotcheck"], swiftSettings: strict),
         .testTarget(name: "SpotcheckdTests", dependencies: ["spotcheckd", "spotcheck", "Regulation"], exclude: ["Receivers"], swiftSettings: strict),
-        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Supervision", "Regulation", "Records"], swiftSettings: strict),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Supervision", "Regulation", "Records"], exclude: ["Receivers"], swiftSettings: strict),
         .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
     ]
 )

@@ -13,7 +13,7 @@ public enum AddressAllowList {
     public static func addresses(for settings: NotifySettings, resolvConf: String = "/etc/resolv.conf") -> (addresses: [String], unresolved: [String]) {
         var addresses: Set<String> = []
         var unresolved: [String] = []
-        let hosts = Set(settings.webhooks.compactMap { $0.url.host })
+        let hosts = Set(settings.webhooks.compactMap { $0.url.host } + (settings.smtp.map { [$0.host] } ?? []))
         for host in hosts.sorted() {
             let resolved = resolve(host)
             if resolved.isEmpty { unresolved.append(host) }

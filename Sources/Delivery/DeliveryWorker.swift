@@ -145,7 +145,24 @@ public final class DeliveryWorker: Service, Sendable {
         let now = supervisor.clock()
         func outcome(_ result: DeliveryOutcome.Result) -> DeliveryOutcome { DeliveryOutcome(id: entry.id, attempt: entry.attempts, result: result) }
         guard !Task.isCancelled else { return outcome(.held(nextAttemptAt: OutboxTime.instant(now), reason: nil)) }
-        guard entry.destination.channel == .webhook, let webhook = settings.webhook(entry.destination.name) else {
+        if entry.destination.channel == .mail {
+            guard let mailbox = settings.mailbox(entry.destination.name), let smtp = settings.smtp else {
+                return outcome(.dead(error: "\(entry.destination) is not configured (notify.mailboxes names the mailboxes)"))
+            }
+            let verdict: DeliveryVerdict
+            do {
+                try await SMTPClient.send(AlertMail.message(entry, to: mailbox, smtp: smtp, language: settings.language), settings: smtp, timeout: settings.timeout)
+                verdict = .delivered
+            } catch {
+                if Task.isCancelled { return outcome(.held(nextAttemptAt: OutboxTime.instant(supervisor.clock()), reason: nil)) }
+                switch error {
+                case let .transient(message): verdict = .retry(after: nil, error: message)
+                case let .permanent(message): verdict = .permanent(error: message)
+                }
+            }
+            return conclude(entry, verdict, now: now, settings: settings)
+        }
+        guard let webhook = settings.webhook(entry.destination.name) else {
             return outcome(.dead(error: "\(entry.destination) is not configured (notify.webhooks names the webhooks)"))
         }
         if webhook.format != .standard, let free = robotSlot(webhook.name, now: now) {
@@ -170,6 +187,12 @@ public final class DeliveryWorker: Service, Sendable {
             if Task.isCancelled { return outcome(.held(nextAttemptAt: OutboxTime.instant(supervisor.clock()), reason: nil)) }
             verdict = .retry(after: nil, error: Self.describe(error))
         }
+        return conclude(entry, verdict, now: now, settings: settings)
+    }
+
+    /// The outcome a verdict gives: a retry becomes dead once the attempts are used up.
+    func conclude(_ entry: OutboxEntry, _ verdict: DeliveryVerdict, now: Date, settings: NotifySettings) -> DeliveryOutcome {
+        func outcome(_ result: DeliveryOutcome.Result) -> DeliveryOutcome { DeliveryOutcome(id: entry.id, attempt: entry.attempts, result: result) }
         switch verdict {
         case .delivered:
             return outcome(.delivered)

@@ -125,6 +125,7 @@ public struct Deployment: Sendable {
         notify.timeout = try seconds("notify.timeout_seconds", default: 10, in: 0.1...300)
         notify.pruneDeliveredAfterDays = try number("notify.prune_delivered_after_days", default: 30, in: 1...3650, "a number of days")
         notify.webhooks = try webhooks(config, environment: environment)
+        (notify.smtp, notify.mailboxes) = try mail(config)
         return Deployment(
             configFile: configFile,
             databasePath: config.string(forKey: "db", default: stateDirectory.map { $0 + "/spotcheck.sqlite" } ?? "/var/lib/spotcheck/spotcheck.sqlite"),
@@ -184,23 +185,83 @@ public struct Deployment: Sendable {
             case .wecom:
                 if secret != nil { throw ConfigurationError(key: secretKey, "a WeCom robot is not signed: its key is in the URL") }
             }
-            var kinds: Set<AlertKind>?
-            if let names = config.stringArray(forKey: key("kinds")) {
-                kinds = try Set(names.map { text in
-                    guard let kind = AlertKind(rawValue: text), kind.isSubjectAlert else {
-                        throw ConfigurationError(key: "\(prefix).kinds", "\"\(text)\" is not one of \(AlertKind.allCases.filter(\.isSubjectAlert).map(\.rawValue).joined(separator: ", "))")
-                    }
-                    return kind
-                })
-            }
-            var jurisdictions: [String]?
-            if let codes = config.stringArray(forKey: key("jurisdictions")) ?? config.intArray(forKey: key("jurisdictions"))?.map(String.init) {
-                for code in codes where !(code.count == 6 && code.allSatisfy(\.isASCII) && code.allSatisfy(\.isNumber)) {
-                    throw ConfigurationError(key: "\(prefix).jurisdictions", "\"\(code)\" is not a six-digit GB/T 2260 code")
-                }
-                jurisdictions = codes
-            }
+            let (kinds, jurisdictions) = try filters(config, prefix: prefix, key: key)
             return WebhookDestination(name: name, url: url, format: format, signingKey: signingKey, kinds: kinds, jurisdictions: jurisdictions)
         }
+    }
+
+    /// A destination's `kinds` and `jurisdictions`, checked.
+    static func filters(_ config: ConfigReader, prefix: String, key: (String) -> ConfigKey) throws -> (Set<AlertKind>?, [String]?) {
+        var kinds: Set<AlertKind>?
+        if let names = config.stringArray(forKey: key("kinds")) {
+            kinds = try Set(names.map { text in
+                guard let kind = AlertKind(rawValue: text), kind.isSubjectAlert else {
+                    throw ConfigurationError(key: "\(prefix).kinds", "\"\(text)\" is not one of \(AlertKind.allCases.filter(\.isSubjectAlert).map(\.rawValue).joined(separator: ", "))")
+                }
+                return kind
+            })
+        }
+        var jurisdictions: [String]?
+        if let codes = config.stringArray(forKey: key("jurisdictions")) ?? config.intArray(forKey: key("jurisdictions"))?.map(String.init) {
+            for code in codes where !(code.count == 6 && code.allSatisfy(\.isASCII) && code.allSatisfy(\.isNumber)) {
+                throw ConfigurationError(key: "\(prefix).jurisdictions", "\"\(code)\" is not a six-digit GB/T 2260 code")
+            }
+            jurisdictions = codes
+        }
+        return (kinds, jurisdictions)
+    }
+
+    /// `notify.mail.smtp.*` and the mailboxes `notify.mailboxes` names, checked: a server when
+    /// any mailbox is named, a sender, recipients that look like addresses, no AUTH without STARTTLS.
+    static func mail(_ config: ConfigReader) throws -> (SMTPSettings?, [MailboxDestination]) {
+        func key(_ parts: String...) -> ConfigKey { ConfigKey(["notify", "mail", "smtp"] + parts) }
+        func looksLikeAddress(_ text: String) -> Bool {
+            let address = text.split(separator: "<").last.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "> ")) } ?? text
+            let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+            return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !address.contains(" ")
+        }
+        var smtp: SMTPSettings?
+        if let host = config.string(forKey: key("host")) {
+            guard let from = config.string(forKey: key("from")) else { throw ConfigurationError(key: "notify.mail.smtp.from", "is missing: the sender's address") }
+            guard looksLikeAddress(from) else { throw ConfigurationError(key: "notify.mail.smtp.from", "\"\(from)\" is not an address such as SpotCheck <spotcheck@example.org>") }
+            let port = config.int(forKey: key("port"), default: 587)
+            guard (1...65535).contains(port) else { throw ConfigurationError(key: "notify.mail.smtp.port", "\(port) is not a port 1–65535") }
+            var password = config.string(forKey: key("password"), isSecret: true)
+            if let file = config.string(forKey: key("password_file")) {
+                do {
+                    password = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .newlines)
+                } catch {
+                    throw ConfigurationError(key: "notify.mail.smtp.password_file", "\(file) cannot be read: \(error.localizedDescription)")
+                }
+            }
+            let settings = SMTPSettings(host: host, port: port, starttls: config.bool(forKey: key("starttls"), default: true),
+                                        username: config.string(forKey: key("username")), password: password, from: from,
+                                        heloName: config.string(forKey: key("helo")), caFile: config.string(forKey: key("ca_file")))
+            if settings.username != nil && !settings.starttls {
+                throw ConfigurationError(key: "notify.mail.smtp.starttls", "is off while a username is set: a password is never sent in the clear")
+            }
+            if let caFile = settings.caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+                throw ConfigurationError(key: "notify.mail.smtp.ca_file", "\(caFile) cannot be read")
+            }
+            smtp = settings
+        }
+        let names = config.stringArray(forKey: ConfigKey(["notify", "mailboxes"]), default: [])
+        if !names.isEmpty && smtp == nil { throw ConfigurationError(key: "notify.mail.smtp.host", "is missing: notify.mailboxes names mailboxes to mail") }
+        var seen: Set<String> = []
+        let mailboxes = try names.map { name in
+            let prefix = "notify.mailbox.\(name)"
+            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), seen.insert(name).inserted else {
+                throw ConfigurationError(key: "notify.mailboxes", "\"\(name)\" is not a name of letters, digits and _ named once")
+            }
+            func key(_ last: String) -> ConfigKey { ConfigKey(["notify", "mailbox", name, last]) }
+            let to = config.stringArray(forKey: key("to"), default: [])
+            guard !to.isEmpty else { throw ConfigurationError(key: "\(prefix).to", "is missing: the recipients' addresses") }
+            for address in to where !looksLikeAddress(address) {
+                throw ConfigurationError(key: "\(prefix).to", "\"\(address)\" is not an email address")
+            }
+            let (kinds, jurisdictions) = try filters(config, prefix: prefix, key: key)
+            return MailboxDestination(name: name, to: to, kinds: kinds, jurisdictions: jurisdictions)
+        }
+        return (smtp, mailboxes)
     }
 }

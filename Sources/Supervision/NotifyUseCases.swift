@@ -50,6 +50,58 @@ public struct WebhookDestination: Sendable, Hashable {
     }
 }
 
+/// The SMTP server mail goes through (`notify.mail.smtp.*`).
+public struct SMTPSettings: Sendable, Hashable {
+    public var host: String
+    /// Default 587 (submission).
+    public var port: Int
+    /// STARTTLS required (default): a server that does not offer it gets nothing. Off only
+    /// for a relay on the same host, and then without AUTH: a password never goes in the clear.
+    public var starttls: Bool
+    public var username: String?
+    public var password: String?
+    /// The sender, `Name <address>` or `address`.
+    public var from: String
+    /// EHLO's name; default the sender's domain.
+    public var heloName: String?
+    /// A PEM file of the CAs to trust instead of the system's (a private CA).
+    public var caFile: String?
+
+    public init(host: String, port: Int = 587, starttls: Bool = true, username: String? = nil, password: String? = nil, from: String,
+                heloName: String? = nil, caFile: String? = nil) {
+        self.host = host
+        self.port = port
+        self.starttls = starttls
+        self.username = username
+        self.password = password
+        self.from = from
+        self.heloName = heloName
+        self.caFile = caFile
+    }
+}
+
+/// A mailbox the alerts are mailed to (`notify.mailbox.NAME.*`).
+public struct MailboxDestination: Sendable, Hashable {
+    public var name: String
+    /// The recipients, `Name <address>` or `address`.
+    public var to: [String]
+    /// As ``WebhookDestination/kinds``.
+    public var kinds: Set<AlertKind>?
+    /// As ``WebhookDestination/jurisdictions``.
+    public var jurisdictions: [String]?
+
+    public init(name: String, to: [String], kinds: Set<AlertKind>? = nil, jurisdictions: [String]? = nil) {
+        self.name = name
+        self.to = to
+        self.kinds = kinds
+        self.jurisdictions = jurisdictions
+    }
+
+    public func accepts(_ alert: Alert) -> Bool {
+        WebhookDestination(name: name, url: URL(fileURLWithPath: "/"), format: .standard, signingKey: nil, kinds: kinds, jurisdictions: jurisdictions).accepts(alert)
+    }
+}
+
 /// Where alerts are delivered and how hard the worker tries (configuration keys `notify.*`).
 public struct NotifySettings: Sendable, Hashable {
     /// `notify.webhooks` and `notify.webhook.NAME.*`.
@@ -66,6 +118,10 @@ public struct NotifySettings: Sendable, Hashable {
     public var pruneDeliveredAfterDays: Int
     /// The language of the messages (the deployment's `language`).
     public var language: DeploymentLanguage
+    /// `notify.mail.smtp.*`: needed when any mailbox is named.
+    public var smtp: SMTPSettings?
+    /// `notify.mailboxes` and `notify.mailbox.NAME.*`.
+    public var mailboxes: [MailboxDestination] = []
 
     public init(webhooks: [WebhookDestination] = [], maxAttempts: Int = 12, retryInitial: Double = 30, retryMax: Double = 21_600, timeout: Double = 10,
                 pruneDeliveredAfterDays: Int = 30, language: DeploymentLanguage = .zh) {
@@ -81,6 +137,7 @@ public struct NotifySettings: Sendable, Hashable {
     /// The destinations an alert is routed to.
     public func destinations(for alert: Alert) -> [NotificationDestination] {
         webhooks.filter { $0.accepts(alert) }.map { NotificationDestination(channel: .webhook, name: $0.name) }
+            + mailboxes.filter { $0.accepts(alert) }.map { NotificationDestination(channel: .mail, name: $0.name) }
     }
 
     /// The outbox rows that tell raised alerts, one per routed destination.
@@ -95,6 +152,9 @@ public struct NotifySettings: Sendable, Hashable {
 
     /// The webhook configured under `name`.
     public func webhook(_ name: String) -> WebhookDestination? { webhooks.first { $0.name == name } }
+
+    /// The mailbox configured under `name`.
+    public func mailbox(_ name: String) -> MailboxDestination? { mailboxes.first { $0.name == name } }
 }
 
 /// Instants as the outbox keeps them (UTC, ISO-8601 with milliseconds).

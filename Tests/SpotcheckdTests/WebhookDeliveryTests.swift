@@ -247,7 +247,7 @@ struct WebhookDeliveryTests {
         #expect(rows.allSatisfy { $0["state"] as? String == "pending" && $0["attempts"] as? Int == 0 }, "the cut attempts are not counted")
     }
 
-    @Test("notify configuration: --check-config exits 78 naming the key (no URL, a secret that is not whsec_, an unknown kind); the URL from the environment")
+    @Test("notify configuration: --check-config exits 78 naming the key (no URL, a secret that is not whsec_, an unknown kind, mail without a server, AUTH without STARTTLS); the URL from the environment; the address drop-in")
     func notifyConfiguration() throws {
         let harness = try DaemonHarness()
         func check(_ yaml: String, _ extra: [String: String] = [:]) throws -> (Int32?, String) {
@@ -269,6 +269,13 @@ struct WebhookDeliveryTests {
         #expect(robot.0 == 0, "\(robot.1)")
         let unreadable = try check(base + "      url: https://oapi.dingtalk.com/robot/send\n      format: dingtalk\n      secret_file: /nonexistent/secret\n")
         #expect(unreadable.0 == 78 && unreadable.1.contains("notify.webhook.ops.secret_file"), "\(unreadable.1)")
+
+        let noServer = try check("notify:\n  mailboxes: [leaders]\n  mailbox:\n    leaders:\n      to: [leader@example.org]\n")
+        #expect(noServer.0 == 78 && noServer.1.contains("notify.mail.smtp.host"), "\(noServer.1)")
+        let clearPassword = try check("notify:\n  mail:\n    smtp:\n      host: mail.example.org\n      from: a@example.org\n      starttls: false\n      username: u\n      password: p\n")
+        #expect(clearPassword.0 == 78 && clearPassword.1.contains("notify.mail.smtp.starttls"), "never AUTH in the clear: \(clearPassword.1)")
+        let badRecipient = try check("notify:\n  mail:\n    smtp:\n      host: mail.example.org\n      from: a@example.org\n  mailboxes: [leaders]\n  mailbox:\n    leaders:\n      to: [not-an-address]\n")
+        #expect(badRecipient.0 == 78 && badRecipient.1.contains("notify.mailbox.leaders.to"), "\(badRecipient.1)")
 
         // The drop-in that opens the unit's IPAddressDeny=any to the configured receivers.
         try (base + "      url: http://127.0.0.1:9/x\n      secret: \(Self.secret)\n").write(toFile: harness.configFile, atomically: true, encoding: .utf8)
