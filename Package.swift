@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(name: "PublicationTests", dependencies: ["Publication", "Rosters", "Import"], swiftSettings: strict),
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData", "Rosters"], swiftSettings: strict),
         .testTarget(name: "ReferenceDataTests", dependencies: ["ReferenceData"], swiftSettings: strict),
-        .testTarget(name: "SupervisionTests", dependencies: ["Supervision", "Records", "Rosters", "WorkingDays", "Draw", "Store", "Regulation"], swiftSettings: strict),
+        .testTarget(name: "SupervisionTests", dependencies: ["Supervision", "Publication", "Records", "Rosters", "WorkingDays", "Draw", "Store", "Regulation"], swiftSettings: strict),
         .testTarget(name: "SpotcheckCLITests", dependencies: ["spotcheck"], swiftSettings: strict),
         .testTarget(name: "SpotcheckdTests", dependencies: ["spotcheckd", "spotcheck", "Regulation"], exclude: ["Receivers"], swiftSettings: strict),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Supervision", "Regulation", "Records"], exclude: ["Receivers"], swiftSettings: strict),

@@ -77,9 +77,14 @@ public final class Scheduler: Service, Sendable {
         }
         journal.log(evaluation.entries, day: evaluation.day)
         try supervisor.markLogged(evaluation.subjects)
+        // The leadership summary of a slot that has come, once (issue 11), after the full pass.
+        if compliance, let slot = try supervisor.makeSummaryIfDue(notify: deployment.notify, summary: deployment.notify.summary, alertSettings: deployment.alerts) {
+            logger.info("the overdue summary for \(slot) is queued", metadata: ["SUMMARY_DAY": "\(slot)"])
+        }
         // The next roll-over after the day evaluated, not after now: an evaluation running past
-        // midnight must not skip a day.
-        let next = ShanghaiTime.startOfNextDay(after: ShanghaiTime.noon(of: evaluation.day))
+        // midnight must not skip a day; or the next summary slot, when sooner.
+        var next = ShanghaiTime.startOfNextDay(after: ShanghaiTime.noon(of: evaluation.day))
+        if let slot = try supervisor.nextSummarySlot(after: clock.now(), settings: deployment.notify.summary), slot < next { next = slot }
         let overdue = [.overdue, .escalated, .findingOverdue].reduce(0) { $0 + (evaluation.inForce[$1] ?? 0) }
         let dueSoon = evaluation.inForce[.dueSoon] ?? 0
         let status = AlertMessages.status(overdue: overdue, dueSoon: dueSoon, nextCheck: ShanghaiTime.minute(next), language: .en)

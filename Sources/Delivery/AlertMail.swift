@@ -33,11 +33,11 @@ enum AlertMail {
                 """
             return MailMessage(from: smtp.from, to: mailbox.to, subject: "[SpotCheck] " + notice.message, text: text, html: html,
                                messageID: "<spotcheck-outbox-\(entry.id)@\(domain)>", date: OutboxTime.date(notice.raisedAt) ?? Date())
+        case let .summary(notice):
+            return MailMessage(from: smtp.from, to: mailbox.to, subject: notice.subject, text: notice.text, html: notice.html,
+                               messageID: "<spotcheck-outbox-\(entry.id)@\(domain)>", date: OutboxTime.date(notice.madeAt) ?? Date())
         }
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func escape(_ text: String) -> String { text.htmlEscaped }
 }

@@ -81,7 +81,26 @@ struct StandardWebhookBody: Encodable {
     var timestamp: String
     var data: Data
 
-    struct Data: Encodable {
+    enum Data: Encodable {
+        case alert(AlertNotice)
+        case summary(SummaryNotice)
+
+        func encode(to encoder: any Encoder) throws {
+            switch self {
+            case let .alert(notice): try AlertData(notice: notice).encode(to: encoder)
+            case let .summary(notice):
+                // The summary's day, subject line and text (the HTML part is for mail).
+                var container = encoder.container(keyedBy: SummaryKeys.self)
+                try container.encode(notice.day.description, forKey: .day)
+                try container.encode(notice.subject, forKey: .subject)
+                try container.encode(notice.text, forKey: .message)
+            }
+        }
+
+        enum SummaryKeys: String, CodingKey { case day, subject, message }
+    }
+
+    struct AlertData: Encodable {
         var notice: AlertNotice
 
         enum CodingKeys: String, CodingKey {
@@ -111,7 +130,11 @@ struct StandardWebhookBody: Encodable {
         case let .alert(notice):
             type = "spotcheck.\(notice.kind.rawValue)"
             timestamp = notice.raisedAt
-            data = Data(notice: notice)
+            data = .alert(notice)
+        case let .summary(notice):
+            type = "spotcheck.summary"
+            timestamp = notice.madeAt
+            data = .summary(notice)
         }
     }
 
@@ -140,6 +163,9 @@ struct RobotMarkdown {
             if let days = notice.overdueWorkdays { lines.append("- 逾期工作日 overdue working days: \(days)") }
             if notice.provisional { lines.append("- 暂定 provisional") }
             text = lines.joined(separator: "\n")
+        case let .summary(notice):
+            title = notice.subject
+            text = "### \(notice.subject)\n\n" + notice.text.split(separator: "\n").dropFirst(2).joined(separator: "\n")
         }
     }
 }

@@ -59,6 +59,8 @@ public enum AuditAction: String, Codable, Sendable, CaseIterable {
     case outboxRetry = "outbox.retry"
     /// Delivered outbox rows past the configured time were pruned (the counts kept here).
     case outboxPrune = "outbox.prune"
+    /// The leadership summary of a schedule slot was made and queued.
+    case summarySent = "summary.sent"
 }
 
 /// The outcome of walking the audit chain.

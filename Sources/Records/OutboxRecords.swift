@@ -46,12 +46,18 @@ public enum OutboxState: String, Codable, Sendable, CaseIterable {
     case dead
 }
 
-/// What an outbox row tells: an alert transition (the summary joins it with issue 11's schedule).
+/// What an outbox row tells: an alert transition, or the leadership summary of a schedule slot.
 public enum NotificationKind: Hashable, Sendable, Codable, RawRepresentable, CustomStringConvertible {
     /// An alert raised (due soon, overdue, a compliance warning, …).
     case alert(AlertKind)
+    /// The overdue summary.
+    case summary
 
     public init?(rawValue: String) {
+        if rawValue == "summary" {
+            self = .summary
+            return
+        }
         guard let kind = AlertKind(rawValue: rawValue) else { return nil }
         self = .alert(kind)
     }
@@ -59,6 +65,7 @@ public enum NotificationKind: Hashable, Sendable, Codable, RawRepresentable, Cus
     public var rawValue: String {
         switch self {
         case let .alert(kind): kind.rawValue
+        case .summary: "summary"
         }
     }
 
@@ -110,9 +117,31 @@ public struct AlertNotice: Codable, Sendable, Hashable {
     }
 }
 
+/// A leadership summary as mailed: rendered when its slot came, so a retry sends the same.
+public struct SummaryNotice: Codable, Sendable, Hashable {
+    /// The slot: the working day it is for.
+    public var day: CivilDate
+    public var subject: String
+    public var text: String
+    public var html: String
+    /// When it was made (UTC, ISO-8601).
+    public var madeAt: String
+
+    public init(day: CivilDate, subject: String, text: String, html: String, madeAt: String) {
+        self.day = day
+        self.subject = subject
+        self.text = text
+        self.html = html
+        self.madeAt = madeAt
+    }
+
+    enum CodingKeys: String, CodingKey { case day, subject, text, html, madeAt = "made_at" }
+}
+
 /// What an outbox row carries, typed (kept as JSON in `payload`).
 public enum NotificationPayload: Codable, Sendable, Hashable {
     case alert(AlertNotice)
+    case summary(SummaryNotice)
 }
 
 /// A row to enqueue, written in the same transaction as the alert transition it tells.

@@ -308,3 +308,14 @@ public enum AlertEntry: Sendable, Hashable {
     case alert(Alert)
     case folded(kind: AlertKind, count: Int, article: Int?)
 }
+
+/// One subject a leadership summary lists, as kept to tell next time what changed.
+public struct SummarySubject: Codable, Sendable, Hashable {
+    public var subject: String
+    public var jurisdiction: String?
+
+    public init(subject: String, jurisdiction: String?) {
+        self.subject = subject
+        self.jurisdiction = jurisdiction
+    }
+}

@@ -126,6 +126,7 @@ public struct Deployment: Sendable {
         notify.pruneDeliveredAfterDays = try number("notify.prune_delivered_after_days", default: 30, in: 1...3650, "a number of days")
         notify.webhooks = try webhooks(config, environment: environment)
         (notify.smtp, notify.mailboxes) = try mail(config)
+        notify.summary = try summary(config, notify: notify)
         return Deployment(
             configFile: configFile,
             databasePath: config.string(forKey: "db", default: stateDirectory.map { $0 + "/spotcheck.sqlite" } ?? "/var/lib/spotcheck/spotcheck.sqlite"),
@@ -209,6 +210,43 @@ public struct Deployment: Sendable {
             jurisdictions = codes
         }
         return (kinds, jurisdictions)
+    }
+
+    /// `notify.summary.*`, checked: days as mon…sun, a time as HH:MM, destinations configured.
+    static func summary(_ config: ConfigReader, notify: NotifySettings) throws -> SummarySettings {
+        func key(_ last: String) -> ConfigKey { ConfigKey(["notify", "summary", last]) }
+        var settings = SummarySettings()
+        let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        if let days = config.stringArray(forKey: key("days")) {
+            settings.weekdays = try Set(days.map { day in
+                guard let index = names.firstIndex(of: day.lowercased()) else {
+                    throw ConfigurationError(key: "notify.summary.days", "\"\(day)\" is not one of \(names.joined(separator: ", "))")
+                }
+                return index + 1
+            })
+            guard !settings.weekdays.isEmpty else { throw ConfigurationError(key: "notify.summary.days", "names no day") }
+        }
+        if let at = config.string(forKey: key("at")) {
+            let parts = at.split(separator: ":").compactMap { Int($0) }
+            guard parts.count == 2, (0...23).contains(parts[0]), (0...59).contains(parts[1]) else {
+                throw ConfigurationError(key: "notify.summary.at", "\"\(at)\" is not a time as HH:MM (Asia/Shanghai), e.g. 09:00")
+            }
+            (settings.hour, settings.minute) = (parts[0], parts[1])
+        }
+        let language = config.string(forKey: key("language"), default: DeploymentLanguage.zh.rawValue)
+        guard let parsed = DeploymentLanguage(rawValue: language) else {
+            throw ConfigurationError(key: "notify.summary.language", "\"\(language)\" is not one of \(DeploymentLanguage.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        settings.language = parsed
+        settings.mailboxes = config.stringArray(forKey: key("mailboxes"), default: [])
+        for name in settings.mailboxes where notify.mailbox(name) == nil {
+            throw ConfigurationError(key: "notify.summary.mailboxes", "\(name) is not a mailbox notify.mailboxes names")
+        }
+        settings.webhooks = config.stringArray(forKey: key("webhooks"), default: [])
+        for name in settings.webhooks where notify.webhook(name) == nil {
+            throw ConfigurationError(key: "notify.summary.webhooks", "\(name) is not a webhook notify.webhooks names")
+        }
+        return settings
     }
 
     /// `notify.mail.smtp.*` and the mailboxes `notify.mailboxes` names, checked: a server when

@@ -122,6 +122,8 @@ public struct NotifySettings: Sendable, Hashable {
     public var smtp: SMTPSettings?
     /// `notify.mailboxes` and `notify.mailbox.NAME.*`.
     public var mailboxes: [MailboxDestination] = []
+    /// `notify.summary.*`: the leadership overdue summary.
+    public var summary = SummarySettings()
 
     public init(webhooks: [WebhookDestination] = [], maxAttempts: Int = 12, retryInitial: Double = 30, retryMax: Double = 21_600, timeout: Double = 10,
                 pruneDeliveredAfterDays: Int = 30, language: DeploymentLanguage = .zh) {

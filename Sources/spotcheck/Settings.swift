@@ -4,6 +4,7 @@ import Draw
 import Foundation
 import Import
 import Regulation
+import Publication
 import Supervision
 import SystemPackage
 public import WorkingDays
@@ -35,6 +36,8 @@ struct Settings {
     var alerts: AlertSettings
     /// The yearly rules' thresholds (`compliance.*`).
     var compliance: ComplianceSettings
+    /// The leadership summary's language (`notify.summary.language`).
+    var summaryLanguage: DeploymentLanguage
 
     static func load(_ options: GlobalOptions) async throws -> Settings {
         let environment = ProcessInfo.processInfo.environment
@@ -57,7 +60,8 @@ struct Settings {
             region: Region(name: deployment.region),
             actor: options.actor ?? deployment.actor ?? login,
             alerts: deployment.alerts,
-            compliance: deployment.compliance)
+            compliance: deployment.compliance,
+            summaryLanguage: deployment.notify.summary.language)
     }
 
     static func fixedClock(_ text: String?) throws -> @Sendable () -> Date {

@@ -15,7 +15,7 @@ struct SpotCheckCommand: AsyncParsableCommand {
         subcommands: [
             CalendarCommand.self, JurisdictionsCommand.self, ImportCommand.self, InstitutionsCommand.self, InspectorsCommand.self,
             ChecklistCommand.self, ConflictsCommand.self, RostersCommand.self, PublishCommand.self, DemoCommand.self, PlanCommand.self, RoundCommand.self, InspectionCommand.self, FindingCommand.self,
-            DeadlinesCommand.self, OverdueCommand.self, AlertsCommand.self, ComplianceCommand.self, DrawCommand.self, AuditCommand.self, OutboxCommand.self,
+            DeadlinesCommand.self, OverdueCommand.self, AlertsCommand.self, ComplianceCommand.self, DrawCommand.self, AuditCommand.self, OutboxCommand.self, SummaryCommand.self,
         ]
     )
 }

@@ -211,7 +211,14 @@ struct BuiltInReferenceDataTests {
         let cli = SpotcheckProcess()
         let lone = cli.directory.appendingPathComponent("bin/spotcheck")
         try FileManager.default.createDirectory(at: lone.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: SpotcheckProcess.binary, to: lone)
+        // Copied by cp, not in this process: an fd open for writing here would leak into a child
+        // another test spawns meanwhile, and exec would then fail with ETXTBSY.
+        let copy = Process()
+        copy.executableURL = URL(fileURLWithPath: "/bin/cp")
+        copy.arguments = [SpotcheckProcess.binary.path, lone.path]
+        try copy.run()
+        copy.waitUntilExit()
+        #expect(copy.terminationStatus == 0)
         let answer = try cli.run(["calendar", "add", "2026-09-30", "5", "--region", "national", "--json"], binary: lone, in: cli.directory)
         #expect(answer.status == 0, "\(answer.stderr)")
         #expect(try answer.json()["date"] as? String == "2026-10-13")

@@ -380,6 +380,17 @@ enum Migrations {
             // The worker claims the due pending rows in order; ops list by state.
             try db.create(index: "outbox_due", on: "outbox", columns: ["state", "next_attempt_at", "id"])
         }
+        migrator.registerMigration("v14-summary-sent") { db in
+            // Each leadership summary made: once per schedule slot (the working day it is for),
+            // even across restarts, with the subjects it listed (JSON), so that the next one
+            // tells what is new, resolved and still open.
+            try db.create(table: "summary_sent") { t in
+                t.primaryKey("day", .text)
+                t.column("made_at", .text).notNull()
+                t.column("subjects", .text).notNull()
+                t.column("audit_seq", .integer).notNull().references("audit_log", column: "seq")
+            }
+        }
         return migrator
     }
 }
