@@ -111,18 +111,20 @@ public final class DeliveryWorker: Service, Sendable {
 
     /// Attempts the batch, at most ``concurrency`` at once; the outcomes in any order.
     func deliver(_ batch: [OutboxEntry], settings: NotifySettings, client: HTTPClient) async -> [DeliveryOutcome] {
-        await withTaskGroup(of: DeliveryOutcome.self) { group in
+        // Quiet hours are read once a batch (the calendar tells the rest days).
+        let quietUntil = settings.quietHours.flatMap { try? supervisor.quietUntil(supervisor.clock(), quiet: $0) }
+        return await withTaskGroup(of: DeliveryOutcome.self) { group in
             var outcomes: [DeliveryOutcome] = []
             outcomes.reserveCapacity(batch.count)
             var pending = batch[...]
             for _ in 0..<min(Self.concurrency, batch.count) {
                 let entry = pending.removeFirst()
-                group.addTask { await self.attempt(entry, settings: settings, client: client) }
+                group.addTask { await self.attempt(entry, settings: settings, client: client, quietUntil: quietUntil) }
             }
             while let outcome = await group.next() {
                 outcomes.append(outcome)
                 if let entry = pending.popFirst() {
-                    group.addTask { await self.attempt(entry, settings: settings, client: client) }
+                    group.addTask { await self.attempt(entry, settings: settings, client: client, quietUntil: quietUntil) }
                 }
             }
             return outcomes
@@ -141,10 +143,14 @@ public final class DeliveryWorker: Service, Sendable {
     }
 
     /// One attempt of one row.
-    func attempt(_ entry: OutboxEntry, settings: NotifySettings, client: HTTPClient) async -> DeliveryOutcome {
+    func attempt(_ entry: OutboxEntry, settings: NotifySettings, client: HTTPClient, quietUntil: Date? = nil) async -> DeliveryOutcome {
         let now = supervisor.clock()
         func outcome(_ result: DeliveryOutcome.Result) -> DeliveryOutcome { DeliveryOutcome(id: entry.id, attempt: entry.attempts, result: result) }
         guard !Task.isCancelled else { return outcome(.held(nextAttemptAt: OutboxTime.instant(now), reason: nil)) }
+        if let quietUntil, let quiet = settings.quietHours,
+           quiet.applies(to: entry.destination.channel, format: settings.webhook(entry.destination.name)?.format, kind: entry.kind) {
+            return outcome(.held(nextAttemptAt: OutboxTime.instant(quietUntil), reason: "held for quiet hours until \(ShanghaiTime.iso8601(quietUntil))"))
+        }
         if entry.destination.channel == .mail {
             guard let mailbox = settings.mailbox(entry.destination.name), let smtp = settings.smtp else {
                 return outcome(.dead(error: "\(entry.destination) is not configured (notify.mailboxes names the mailboxes)"))

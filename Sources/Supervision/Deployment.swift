@@ -127,6 +127,13 @@ public struct Deployment: Sendable {
         notify.webhooks = try webhooks(config, environment: environment)
         (notify.smtp, notify.mailboxes) = try mail(config)
         notify.summary = try summary(config, notify: notify)
+        if let text = config.string(forKey: ConfigKey(["notify", "quiet_hours"])) {
+            let passing = try kinds(config, ConfigKey(["notify", "quiet_hours_pass"]), name: "notify.quiet_hours_pass")
+            guard let quiet = QuietHours(text, passing: passing ?? []) else {
+                throw ConfigurationError(key: "notify.quiet_hours", "\"\(text)\" is not a window as HH:MM-HH:MM (Asia/Shanghai), e.g. 20:00-08:00")
+            }
+            notify.quietHours = quiet
+        }
         return Deployment(
             configFile: configFile,
             databasePath: config.string(forKey: "db", default: stateDirectory.map { $0 + "/spotcheck.sqlite" } ?? "/var/lib/spotcheck/spotcheck.sqlite"),
@@ -191,17 +198,20 @@ public struct Deployment: Sendable {
         }
     }
 
+    /// A list of alert kinds, checked.
+    static func kinds(_ config: ConfigReader, _ key: ConfigKey, name: String) throws -> Set<AlertKind>? {
+        guard let names = config.stringArray(forKey: key) else { return nil }
+        return try Set(names.map { text in
+            guard let kind = AlertKind(rawValue: text), kind.isSubjectAlert else {
+                throw ConfigurationError(key: name, "\"\(text)\" is not one of \(AlertKind.allCases.filter(\.isSubjectAlert).map(\.rawValue).joined(separator: ", "))")
+            }
+            return kind
+        })
+    }
+
     /// A destination's `kinds` and `jurisdictions`, checked.
     static func filters(_ config: ConfigReader, prefix: String, key: (String) -> ConfigKey) throws -> (Set<AlertKind>?, [String]?) {
-        var kinds: Set<AlertKind>?
-        if let names = config.stringArray(forKey: key("kinds")) {
-            kinds = try Set(names.map { text in
-                guard let kind = AlertKind(rawValue: text), kind.isSubjectAlert else {
-                    throw ConfigurationError(key: "\(prefix).kinds", "\"\(text)\" is not one of \(AlertKind.allCases.filter(\.isSubjectAlert).map(\.rawValue).joined(separator: ", "))")
-                }
-                return kind
-            })
-        }
+        let kinds = try kinds(config, key("kinds"), name: "\(prefix).kinds")
         var jurisdictions: [String]?
         if let codes = config.stringArray(forKey: key("jurisdictions")) ?? config.intArray(forKey: key("jurisdictions"))?.map(String.init) {
             for code in codes where !(code.count == 6 && code.allSatisfy(\.isASCII) && code.allSatisfy(\.isNumber)) {

@@ -124,6 +124,8 @@ public struct NotifySettings: Sendable, Hashable {
     public var mailboxes: [MailboxDestination] = []
     /// `notify.summary.*`: the leadership overdue summary.
     public var summary = SummarySettings()
+    /// `notify.quiet_hours` and `notify.quiet_hours_pass`: off unless configured.
+    public var quietHours: QuietHours?
 
     public init(webhooks: [WebhookDestination] = [], maxAttempts: Int = 12, retryInitial: Double = 30, retryMax: Double = 21_600, timeout: Double = 10,
                 pruneDeliveredAfterDays: Int = 30, language: DeploymentLanguage = .zh) {

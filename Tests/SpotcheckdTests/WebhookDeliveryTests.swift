@@ -285,4 +285,64 @@ struct WebhookDeliveryTests {
         let line = dropIn.split(separator: "\n").first { $0.hasPrefix("IPAddressAllow=") } ?? ""
         #expect(dropIn.contains("[Service]") && line.split(separator: " ").contains("127.0.0.1") && line.hasPrefix("IPAddressAllow=localhost"), "\(dropIn)")
     }
+
+    @Test("a WeCom robot: delivered on errcode 0, 20 a minute and the rest held (not counted); quiet hours hold robots, not standard webhooks, and let escalations pass")
+    func robotsAndQuietHours() throws {
+        let probe = try DaemonHarness()
+        let receiver = try Receiver(probe, mode: "errcode 0")
+        try receiver.start()
+        let harness = try DaemonServiceTests.deployment()
+        try """
+            language: en
+            notify:
+              webhooks: [robot]
+              webhook:
+                robot:
+                  url: http://127.0.0.1:\(receiver.port)/robot?key=k
+                  format: wecom
+            """.write(toFile: harness.configFile, atomically: true, encoding: .utf8)
+        let daemon = try harness.startDaemon()
+        _ = harness.notifications(until: "READY=1")
+        let limited = try Self.waitForOutbox(harness, timeout: 15) { rows in Self.states(rows)["delivered"] == 20 && Self.states(rows)["delivering"] == nil }
+        #expect(limited.count > 20 && Self.states(limited) == ["delivered": 20, "pending": limited.count - 20], "\(Self.states(limited))")
+        #expect(limited.filter { $0["state"] as? String == "pending" }.allSatisfy { $0["attempts"] as? Int == 0 }, "held, not failed")
+        let markdown = try #require(receiver.requests.first?["body"] as? [String: Any])
+        #expect(markdown["msgtype"] as? String == "markdown" && ((markdown["markdown"] as? [String: Any])?["content"] as? String)?.hasPrefix("### ") == true)
+        kill(daemon.pid, SIGTERM)
+        #expect(harness.wait(daemon) == 0)
+
+        // Friday night: a robot and a standard webhook, quiet hours 20:00-08:00 letting escalations pass.
+        let night = try DaemonServiceTests.deployment()
+        try night.setClock("2026-11-20T21:00:00+08:00")
+        try """
+            language: en
+            notify:
+              webhooks: [robot, ops]
+              webhook:
+                robot:
+                  url: http://127.0.0.1:\(receiver.port)/robot?key=k
+                  format: wecom
+                  kinds: [escalated, overdue]
+                ops:
+                  url: http://127.0.0.1:\(receiver.port)/hook
+                  secret: \(Self.secret)
+                  kinds: [escalated, overdue]
+              quiet_hours: "20:00-08:00"
+              quiet_hours_pass: [escalated]
+            """.write(toFile: night.configFile, atomically: true, encoding: .utf8)
+        let second = try night.startDaemon()
+        _ = night.notifications(until: "READY=1")
+        let rows = try Self.waitForOutbox(night, timeout: 15) { rows in
+            !rows.isEmpty && rows.allSatisfy { $0["state"] as? String == "delivered" || ($0["state"] as? String == "pending" && ($0["last_error"] as? String)?.contains("quiet") == true) }
+        }
+        let ops = rows.filter { $0["destination"] as? String == "webhook:ops" }
+        let robot = rows.filter { $0["destination"] as? String == "webhook:robot" }
+        #expect(!ops.isEmpty && ops.allSatisfy { $0["state"] as? String == "delivered" }, "a standard webhook is never held")
+        #expect(robot.filter { $0["kind"] as? String == "escalated" }.allSatisfy { $0["state"] as? String == "delivered" })
+        let held = robot.filter { $0["kind"] as? String == "overdue" }
+        #expect(!held.isEmpty && held.allSatisfy { $0["state"] as? String == "pending" && $0["attempts"] as? Int == 0 }, "\(held.prefix(1))")
+        #expect(held.allSatisfy { ($0["next_attempt_at"] as? String)?.hasPrefix("2026-11-23T00:00:00") == true }, "until Monday 08:00 CST: \(held.first?["next_attempt_at"] ?? "")")
+        kill(second.pid, SIGTERM)
+        #expect(night.wait(second) == 0)
+    }
 }
