@@ -58,7 +58,7 @@ public final class Scheduler: Service, Sendable {
     func makeSupervisor(_ deployment: Deployment) throws -> Supervisor {
         let clock = clock
         return try Supervisor(databasePath: deployment.databasePath, group: deployment.databaseGroup, actor: "spotcheckd",
-                              region: deployment.region, dueSoonWorkdays: deployment.dueSoonWorkdays, clock: { clock.now() })
+                              region: deployment.region, dueSoonWorkdays: deployment.dueSoonWorkdays, clock: { clock.now() }, writerCacheMiB: 8)
     }
 
     /// One evaluation: transitions written, then their entries logged and marked. Returns the

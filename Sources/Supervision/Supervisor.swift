@@ -22,9 +22,10 @@ public struct Supervisor: Sendable {
     public let dueSoonWorkdays: Int
 
     /// Opens the database at `path` (created on first use, mode 0600, or 0660 with `group`).
+    /// `writerCacheMiB`: the database writer's page cache (``SpotCheckStore/init(path:group:clock:writerCacheMiB:)``).
     public init(databasePath path: String, group: String? = nil, actor: String, region: String, dueSoonWorkdays: Int = 2,
-                clock: @escaping @Sendable () -> Date = { Date() }) throws(StoreError) {
-        store = try SpotCheckStore(path: path, group: group, clock: clock)
+                clock: @escaping @Sendable () -> Date = { Date() }, writerCacheMiB: Int = 64) throws(StoreError) {
+        store = try SpotCheckStore(path: path, group: group, clock: clock, writerCacheMiB: writerCacheMiB)
         self.actor = actor
         self.region = region
         self.dueSoonWorkdays = dueSoonWorkdays

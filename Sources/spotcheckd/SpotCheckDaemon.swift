@@ -78,7 +78,7 @@ struct SpotCheckDaemon: AsyncParsableCommand {
             let clock = try DaemonClock(file: clockFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
             let delivery = DeliveryWorker(
                 supervisor: try Supervisor(databasePath: deployment.databasePath, group: deployment.databaseGroup, actor: "spotcheckd", region: deployment.region,
-                                           dueSoonWorkdays: deployment.dueSoonWorkdays, clock: { clock.now() }),
+                                           dueSoonWorkdays: deployment.dueSoonWorkdays, clock: { clock.now() }, writerCacheMiB: 4),
                 settings: deployment.notify, logger: logger)
             let scheduler = try Scheduler(deployment: deployment, reload: { try await self.deployment() }, clock: clock, logger: logger) { current in
                 delivery.update(current.notify)

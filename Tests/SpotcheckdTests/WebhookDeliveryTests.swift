@@ -345,4 +345,23 @@ struct WebhookDeliveryTests {
         kill(second.pid, SIGTERM)
         #expect(night.wait(second) == 0)
     }
+
+    @Test("a routing change takes effect on SIGHUP: rows failing against a wrong URL are delivered once the reloaded one is right")
+    func routingReload() throws {
+        let probe = try DaemonHarness()
+        let receiver = try Receiver(probe)
+        try receiver.start()
+        let harness = try Self.deployment(port: receiver.port + 1, extra: "  max_attempts: 100")  // nothing listens there
+        let daemon = try harness.startDaemon()
+        _ = harness.notifications(until: "READY=1")
+        let failing = try Self.waitForOutbox(harness) { rows in !rows.isEmpty && rows.allSatisfy { ($0["attempts"] as? Int ?? 0) >= 1 && $0["state"] as? String == "pending" } }
+        #expect(!failing.isEmpty && receiver.requests.isEmpty)
+        try Self.configure(harness, port: receiver.port, extra: "  max_attempts: 100")
+        kill(daemon.pid, SIGHUP)
+        _ = harness.notifications(until: "READY=1")
+        let rows = try Self.waitForOutbox(harness) { rows in rows.allSatisfy { $0["state"] as? String == "delivered" } }
+        #expect(Self.states(rows) == ["delivered": rows.count] && Set(receiver.requests.compactMap { $0["id"] as? String }).count == rows.count, "\(Self.states(rows))")
+        kill(daemon.pid, SIGTERM)
+        #expect(harness.wait(daemon) == 0)
+    }
 }

@@ -126,9 +126,12 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.startMeasurement()
             let atReady = status(pid, "VmRSS") / 1024
             var left = rows
+            var samples: [String] = []
             while left > 0 {
                 usleep(250_000)
                 left = Int(sql(drain, "SELECT count(*) FROM outbox WHERE state != 'delivered'")) ?? rows
+                // Resident memory as the drain goes: flat means it stops growing, whatever is left.
+                if samples.count < (rows - left) * 4 / rows { samples.append("\((rows - left) / 1000)k: \(status(pid, "VmRSS") / 1024) MiB") }
                 if ContinuousClock.now - started > .seconds(600) { fatalError("not drained in 600 s: \(left) left") }
             }
             benchmark.stopMeasurement()
@@ -137,6 +140,7 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.measurement(rate, Int((Double(rows) / seconds).rounded()))
             benchmark.measurement(startRSS, atReady)
             benchmark.measurement(endRSS, atEnd)
+            print("resident memory during the drain: \(samples.joined(separator: ", "))")
             print("drained \(rows) in \(String(format: "%.1f", seconds)) s: \(Int(Double(rows) / seconds)) a second; RSS \(atReady) MiB at READY, \(atEnd) MiB drained, peak \(status(pid, "VmHWM") / 1024) MiB")
             kill(pid, SIGTERM)
             drain.reap(pid)
