@@ -145,6 +145,10 @@ let benchmarks: @Sendable () -> Void = {
             kill(pid, SIGTERM)
             drain.reap(pid)
         }
+    } teardown: {
+        // nginx holds the harness's pipes it inherited: the run ends only once it is gone.
+        kill(receiver, SIGTERM)
+        drain.reap(receiver)
     }
 
     Benchmark("spotcheck summary --as-of 2026-12-01, 1M inspections") { benchmark in
