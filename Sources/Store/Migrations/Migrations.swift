@@ -397,6 +397,12 @@ enum Migrations {
             // a sort (about 25 ms instead of 115).
             try db.create(index: "institution_by_place", on: "institution", columns: ["jurisdiction", "category", "since_version", "until_version", "risk"])
         }
+        migrator.registerMigration("v16-institution-by-id") { db in
+            // Roster entries looked up by id (where an inspected institution is registered, Art.
+            // 12's stage-1 rows; an entry by its id): a covering index instead of a scan of the
+            // whole roster (about 7 ms instead of 100 for 9,500 inspections against 100,000 entries).
+            try db.create(index: "institution_by_id", on: "institution", columns: ["id", "since_version", "until_version", "jurisdiction"])
+        }
         return migrator
     }
 }

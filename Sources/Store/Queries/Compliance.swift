@@ -152,12 +152,12 @@ extension SpotCheckStore {
         return try read { db in
             guard let version = try Self.rosterVersion(db, .institutions, at: point)?.id else { return [] }
             let list = String(decoding: try JSONEncoder().encode(rounds), as: UTF8.self)
+            // One index probe per inspection (institution_by_id), not a scan of the roster.
             let cursor = try Row.fetchCursor(db, sql: """
-                WITH inspected AS (SELECT round, institution FROM inspection WHERE round IN (SELECT value FROM json_each(?))),
-                     place AS (SELECT id, jurisdiction FROM institution
-                               WHERE since_version <= ? AND (until_version IS NULL OR until_version > ?) AND id IN (SELECT institution FROM inspected))
-                SELECT inspected.round, place.jurisdiction FROM inspected JOIN place ON place.id = inspected.institution
-                """, arguments: [list, version, version])
+                SELECT i.round, n.jurisdiction FROM inspection i
+                JOIN institution n ON n.id = i.institution AND n.since_version <= ? AND (n.until_version IS NULL OR n.until_version > ?)
+                WHERE i.round IN (SELECT value FROM json_each(?))
+                """, arguments: [version, version, list])
             var result: [(round: String, jurisdiction: String)] = []
             while let row = try cursor.next() { result.append((row[0], row[1])) }
             return result
