@@ -31,8 +31,8 @@ public final class Scheduler: Service, Sendable {
     private let waiter: EventWaiter
     private let evaluated: @Sendable (Deployment) -> Void
 
-    /// `evaluated` runs after each evaluation with the configuration in force (the delivery
-    /// worker takes its routing and looks at the outbox again).
+    /// `evaluated` runs after each evaluation (the first one after READY=1) with the
+    /// configuration in force: the delivery worker takes its routing and looks at the outbox again.
     public init(deployment: Deployment, reload: @escaping Loader, clock: DaemonClock, logger: Logger, notifier: ServiceNotifier = ServiceNotifier(),
                 evaluated: @escaping @Sendable (Deployment) -> Void = { _ in }) throws {
         initial = deployment
@@ -70,7 +70,6 @@ public final class Scheduler: Service, Sendable {
         let journal = AlertJournal(logger: logger, language: deployment.language)
         let evaluation = try supervisor.evaluateAlerts(settings: deployment.alerts, notify: deployment.notify, starting: starting, compliance: compliance,
                                                        foldAll: foldAll)
-        defer { evaluated(deployment) }
         if let since = evaluation.caughtUpSince {
             journal.event(.caughtUp, AlertMessages.caughtUp(count: evaluation.raised, since: since?.description, language: deployment.language),
                           fields: ["SINCE": "\(since?.description ?? "never")", "ALERT_COUNT": "\(evaluation.raised)"])
@@ -105,6 +104,8 @@ public final class Scheduler: Service, Sendable {
         var (status, next, seen, summary, caughtUp) = try evaluate(supervisor, deployment, starting: true, compliance: false)
         journal.event(.started, summary, fields: ["DATABASE": "\(deployment.databasePath)", "STATUS": "\(status)"])
         notifier.ready(status: status)
+        // The delivery worker starts now, after READY=1: start-up shares the machine with nothing.
+        evaluated(deployment)
         let watchdog = ServiceNotifier.watchdogPeriod().map { $0 / 2 }
         let monotonic = ContinuousClock()
         var lastPing = monotonic.now
@@ -116,6 +117,7 @@ public final class Scheduler: Service, Sendable {
         var failures = 0
         do {
             (status, next, seen, summary, caughtUp) = try evaluate(supervisor, deployment, starting: false, foldAll: caughtUp)
+            evaluated(deployment)
             notifier.status(status)
             caughtUp = false
         } catch {
@@ -164,6 +166,7 @@ public final class Scheduler: Service, Sendable {
                     if due {
                         // A catch-up whose second pass failed still folds when it is retried.
                         (status, next, seen, summary, _) = try evaluate(supervisor, deployment, starting: false, foldAll: caughtUp)
+                        evaluated(deployment)
                         caughtUp = false
                         notifier.status(status)
                         ping()

@@ -10,8 +10,8 @@ public import ServiceLifecycle
 public import Supervision
 import Synchronization
 
-/// The outbox's worker (a `Service` of spotcheckd): once the scheduler's first evaluation is
-/// done, sets pending again what a crash left delivering, then claims the due rows in batches, attempts them concurrently, and writes each
+/// The outbox's worker (a `Service` of spotcheckd): once the scheduler has reported READY=1,
+/// sets pending again what a crash left delivering, then claims the due rows in batches, attempts them concurrently, and writes each
 /// outcome back guarded by its attempt number. It sleeps until the next row is due or it is
 /// woken (an evaluation enqueued rows, ops retried some, the configuration was reloaded).
 /// A row out of attempts, or refused for good, is dead with a journal entry of its own.
@@ -45,13 +45,14 @@ public final class DeliveryWorker: Service, Sendable {
     public func wake() { wakeup.signal() }
 
     public func run() async throws {
+        // Nothing before the scheduler's first evaluation and READY=1 (it wakes this worker
+        // then): the daemon's start shares the machine with neither deliveries nor the HTTP
+        // client's event loops.
+        await cancelWhenGracefulShutdown { await self.wakeup.wait(timeout: nil) }
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5)))
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: Self.concurrency)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
-            // Nothing before the scheduler's first evaluation (it wakes this worker when done):
-            // the daemon's start to READY=1 does not share the database with deliveries.
-            await cancelWhenGracefulShutdown { await self.wakeup.wait(timeout: nil) }
             let reset = try supervisor.resetInterruptedDeliveries()
             if reset > 0 { logger.notice("\(reset) deliveries left mid-attempt by the last stop are pending again", metadata: ["OUTBOX_RESET": "\(reset)"]) }
             await cancelWhenGracefulShutdown { await self.loop(client) }
