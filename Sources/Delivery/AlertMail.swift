@@ -10,7 +10,7 @@ import WorkingDays
 /// external images). Pure.
 enum AlertMail {
     static func message(_ entry: OutboxEntry, to mailbox: MailboxDestination, smtp: SMTPSettings, language: DeploymentLanguage) -> MailMessage {
-        let domain = MailMessage(from: smtp.from, to: [], subject: "", text: "", html: "", messageID: "", date: Date()).senderDomain
+        let domain = MailMessage.domain(of: smtp.from)
         switch entry.payload {
         case let .alert(notice):
             let zh = language == .zh

@@ -32,9 +32,11 @@ public struct MailMessage: Sendable, Hashable {
     }
 
     /// The domain of the sender's address, for Message-ID and EHLO defaults.
-    public var senderDomain: String {
-        let address = Self.address(from)
-        return address.split(separator: "@").last.map(String.init) ?? "localhost"
+    public var senderDomain: String { Self.domain(of: from) }
+
+    /// The domain of `Name <address>` or `address`.
+    public static func domain(of mailbox: String) -> String {
+        address(mailbox).split(separator: "@").last.map(String.init) ?? "localhost"
     }
 
     /// The message, ready for DATA (before dot-stuffing).

@@ -40,14 +40,7 @@ public struct WebhookDestination: Sendable, Hashable {
     }
 
     /// Whether the alert is routed here.
-    public func accepts(_ alert: Alert) -> Bool {
-        if let kinds, !kinds.contains(alert.kind) { return false }
-        if let jurisdictions {
-            guard let code = alert.jurisdiction else { return false }
-            return jurisdictions.contains { JurisdictionCode.covers($0, code) }
-        }
-        return true
-    }
+    public func accepts(_ alert: Alert) -> Bool { JurisdictionCode.routes(alert, kinds: kinds, jurisdictions: jurisdictions) }
 }
 
 /// The SMTP server mail goes through (`notify.mail.smtp.*`).
@@ -97,9 +90,7 @@ public struct MailboxDestination: Sendable, Hashable {
         self.jurisdictions = jurisdictions
     }
 
-    public func accepts(_ alert: Alert) -> Bool {
-        WebhookDestination(name: name, url: URL(fileURLWithPath: "/"), format: .standard, signingKey: nil, kinds: kinds, jurisdictions: jurisdictions).accepts(alert)
-    }
+    public func accepts(_ alert: Alert) -> Bool { JurisdictionCode.routes(alert, kinds: kinds, jurisdictions: jurisdictions) }
 }
 
 /// Where alerts are delivered and how hard the worker tries (configuration keys `notify.*`).
@@ -174,6 +165,19 @@ public enum JurisdictionCode {
         var prefix = Substring(ancestor)
         while prefix.count > 2, prefix.hasSuffix("00") { prefix = prefix.dropLast(2) }
         return code.hasPrefix(prefix)
+    }
+
+    /// Whether `code` lies under one of `jurisdictions` (`nil`: all); no code lies only under all.
+    public static func covered(_ code: String?, by jurisdictions: [String]?) -> Bool {
+        guard let jurisdictions else { return true }
+        guard let code else { return false }
+        return jurisdictions.contains { covers($0, code) }
+    }
+
+    /// A destination's routing: the alert is of one of `kinds` and about one of `jurisdictions`
+    /// (each `nil`: any).
+    static func routes(_ alert: Alert, kinds: Set<AlertKind>?, jurisdictions: [String]?) -> Bool {
+        (kinds?.contains(alert.kind) ?? true) && covered(alert.jurisdiction, by: jurisdictions)
     }
 }
 

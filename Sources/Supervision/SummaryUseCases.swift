@@ -69,11 +69,7 @@ extension Supervisor {
     }
 
     func summary(day: CivilDate, alerts: [Alert], jurisdictions: [String]?, language: DeploymentLanguage) throws -> OverdueSummary {
-        func covered(_ jurisdiction: String?) -> Bool {
-            guard let jurisdictions else { return true }
-            guard let jurisdiction else { return false }
-            return jurisdictions.contains { JurisdictionCode.covers($0, jurisdiction) }
-        }
+        func covered(_ jurisdiction: String?) -> Bool { JurisdictionCode.covered(jurisdiction, by: jurisdictions) }
         let previous = try store.lastSummary(before: day).map { (day: $0.day, subjects: $0.subjects.filter { covered($0.jurisdiction) }) }
         let names = try jurisdictionTree().byCode.mapValues(\.name)
         return OverdueSummary(day: day, alerts: alerts.filter { covered($0.jurisdiction) }, previous: previous, names: names, language: language)
