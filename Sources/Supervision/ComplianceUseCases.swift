@@ -13,7 +13,7 @@ extension Supervisor {
     /// show in that jurisdiction's row (Art. 12 stage 1). Rows are limited to `jurisdiction`'s
     /// subtree and to `category` when given.
     /// `sampledBelow`: whether to find where higher levels' rounds sampled (the query shows it;
-    /// the daemon's alerts do not need it, and it reads every inspection of those rounds).
+    /// the daemon's alerts do not need it).
     public func compliance(year: Int? = nil, asOf day: CivilDate? = nil, jurisdiction: String? = nil, category: Category? = nil,
                            settings: ComplianceSettings = ComplianceSettings(), sampledBelow findSampledBelow: Bool = true) throws -> (year: Int, asOf: CivilDate, rows: [ComplianceRow]) {
         let day = day ?? today
@@ -25,7 +25,6 @@ extension Supervisor {
         let figures = try store.institutionFigures(at: RosterAsOf.endOf(rosterDay).point)
         let inspectorCategories = Dictionary(try inspectors(RosterFilter(), at: .endOf(rosterDay)).entries.map { ($0.id, Set($0.categories)) },
                                              uniquingKeysWith: { first, _ in first })
-        let conflicts = try self.conflicts(at: .endOf(rosterDay)).entries
 
         struct Key: Hashable { var jurisdiction: String; var category: Category }
         let plans = Dictionary(try store.plans().filter { $0.year == year }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -53,15 +52,12 @@ extension Supervisor {
             counted[round]?.fact.otherCategory.append(inspector)
         }
         // Art. 11: an inspector on the team of an institution with a recorded conflict (looked up by institution).
-        let conflicted = Set(conflicts.map { "\($0.inspector)/\($0.institution)" })
-        for inspection in try store.inspections(year: year, institutions: Array(Set(conflicts.map(\.institution))).sorted()) where counted[inspection.round] != nil {
-            for inspector in inspection.team where conflicted.contains("\(inspector)/\(inspection.institution)") {
-                counted[inspection.round]?.fact.conflicted.append("\(inspector)/\(inspection.institution)")
-            }
+        for hit in try store.conflictedTeamMembers(year: year, at: RosterAsOf.endOf(rosterDay).point) where counted[hit.round] != nil {
+            counted[hit.round]?.fact.conflicted.append("\(hit.inspector)/\(hit.institution)")
         }
         // Art. 8: which high-risk institutions a round of the year has inspected.
-        let highRisk = figures.highRisk.map(\.id)
-        let inspectedHighRisk = Set(try store.inspectedPairs(year: year, institutions: highRisk).filter { counted[$0.round] != nil }.map(\.institution))
+        let inspected = Set(try store.inspectedInstitutions(year: year).lazy.filter { counted[$0.round] != nil }.map(\.institution))
+        let inspectedHighRisk = Set(figures.highRisk.lazy.map(\.id).filter(inspected.contains))
         // Art. 9: the records are complete once the inspection work is over; a round reported or
         // later is complete by construction (the report waits for every item).
         var checklists = ChecklistCache()
@@ -72,16 +68,17 @@ extension Supervisor {
                 checklists: &checklists).map { "\(coverage.round)/\($0.institution)" }
         }
         // Art. 12 stage 1: the institutions a higher level's round samples also count where they
-        // are, in every level between them and the plan's jurisdiction.
+        // were drawn (registered in the roster of its draw), in every level between them and the
+        // plan's jurisdiction.
         var sampledBelow: [Key: [String: Int]] = [:]
         if findSampledBelow {
             let higher = counted.values.filter { !tree.subtree($0.plan.jurisdiction).subtracting([$0.plan.jurisdiction]).isEmpty }.map(\.record.round)
-            for (round, place) in try store.inspectedJurisdictions(rounds: higher.sorted(), at: RosterAsOf.endOf(rosterDay).point) {
+            for (round, place, sampled) in try store.samplePlaces(rounds: higher.sorted()) {
                 guard let plan = counted[round]?.plan, place != plan.jurisdiction else { continue }
                 let above = chain(place)
                 guard let planLevel = above.firstIndex(of: plan.jurisdiction) else { continue }
                 for code in above[..<planLevel] {
-                    sampledBelow[Key(jurisdiction: code, category: plan.category), default: [:]][round, default: 0] += 1
+                    sampledBelow[Key(jurisdiction: code, category: plan.category), default: [:]][round, default: 0] += sampled
                 }
             }
         }

@@ -189,7 +189,7 @@ struct MigrationTests {
              try AuditLog.verify(db))
         }
         #expect(indexesAfter.filter(droppedIndexes.contains) == [], "the four v2 indexes are gone")
-        #expect(Set(indexesAfter) == ["institution_by_place", "institution_by_id"], "only the compliance indexes of v15 and v16 are on these tables")
+        #expect(Set(indexesAfter) == ["institution_by_place", "institution_by_id", "institution_high_risk"], "only the compliance indexes of v15, v16 and v17 are on these tables")
         #expect(schema == (try Self.latestSnapshot()))
         #expect(applied == Migrations.migrator.migrations)
         #expect(institutions == ["12640000MA00000001"])
@@ -291,5 +291,68 @@ struct MigrationTests {
             #expect(try String.fetchAll(db, sql: "SELECT inspector FROM round_inspector WHERE round = 'R' ORDER BY inspector") == ["X", "Y", "Z"])
         }
     }
-}
 
+    @Test("v17 counts every institution roster version already imported per jurisdiction and category, and lists the high-risk ones by their own index")
+    func institutionTally() throws {
+        let path = try Self.newDatabasePath()
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = false
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        try Migrations.migrator.migrate(queue, upTo: "v16-institution-by-id")
+        try queue.write { db in
+            for (id, kind) in [(1, "institutions"), (2, "inspectors"), (3, "institutions")] {
+                try db.execute(sql: """
+                    INSERT INTO roster_version (id, kind, file, sha256, encoding, imported_at, imported_by, rows, added, changed, removed, audit_seq)
+                    VALUES (?, ?, 'f.csv', '', 'utf-8', '2026-01-01T00:00:00.000Z', 'test', 0, 0, 0, 0, 1)
+                    """, arguments: [id, kind])
+            }
+            // A and B in version 1; B leaves and C arrives in version 3; A stays.
+            for (id, place, kind, risk, since, until) in [("A", "640104", "lawyer", "high", 1, nil), ("B", "640104", "lawyer", "normal", 1, 3 as Int?),
+                                                          ("C", "640105", "notary", "high", 3, nil)] {
+                try db.execute(sql: """
+                    INSERT INTO institution (id, name, category, jurisdiction, risk, status, since_version, until_version)
+                    VALUES (?, ?, ?, ?, ?, 'active', ?, ?)
+                    """, arguments: [id, id, kind, place, risk, since, until])
+            }
+        }
+        try Migrations.migrator.migrate(queue)
+        try queue.read { db in
+            let tally = try Row.fetchAll(db, sql: "SELECT version, jurisdiction, category, institutions FROM institution_tally ORDER BY version, jurisdiction")
+                .map { "\($0[0] as Int)/\($0[1] as String)/\($0[2] as String)=\($0[3] as Int)" }
+            #expect(tally == ["1/640104/lawyer=2", "3/640104/lawyer=1", "3/640105/notary=1"], "no tally for the inspectors' version")
+            #expect(try String.fetchAll(db, sql: "SELECT id FROM institution INDEXED BY institution_high_risk WHERE risk = 'high' ORDER BY id") == ["A", "C"])
+        }
+    }
+
+    @Test("v18 counts where each round drawn before sampled, by the roster version its draw used, not the newest")
+    func roundSamplePlaces() throws {
+        let path = try Self.newDatabasePath()
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = false
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        try Migrations.migrator.migrate(queue, upTo: "v17-institution-tally")
+        try queue.write { db in
+            // B moved from 640104 to 640105 in version 3, after R was drawn on version 1.
+            for (id, place, since, until) in [("A", "640104", 1, nil), ("B", "640104", 1, 3 as Int?), ("B", "640105", 3, nil), ("C", "640105", 1, nil)] {
+                try db.execute(sql: """
+                    INSERT INTO institution (id, name, category, jurisdiction, risk, status, since_version, until_version)
+                    VALUES (?, ?, 'lawyer', ?, 'normal', 'active', ?, ?)
+                    """, arguments: [id, id, place, since, until])
+            }
+            try db.execute(sql: """
+                INSERT INTO round (id, plan, number, state, roster_versions, result_json) VALUES
+                ('R', 'P', 1, 'drawn', '{"institutions":1}', '{}'), ('S', 'P', 2, 'drawn', '{"institutions":3}', '{}'), ('Q', 'P', 3, 'announced', '{"institutions":3}', NULL)
+                """)
+            for (round, institution) in [("R", "A"), ("R", "B"), ("R", "C"), ("S", "B")] {
+                try db.execute(sql: "INSERT INTO inspection (round, institution, drawn_team, team, team_shortfall) VALUES (?, ?, '[]', '[]', 0)",
+                               arguments: [round, institution])
+            }
+        }
+        try Migrations.migrator.migrate(queue)
+        let places = try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT round, jurisdiction, sampled FROM round_sample_place ORDER BY round, jurisdiction")
+                .map { "\($0[0] as String)/\($0[1] as String)=\($0[2] as Int)" }
+        }
+        #expect(places == ["R/640104=2", "R/640105=1", "S/640105=1"])
+    }
+}

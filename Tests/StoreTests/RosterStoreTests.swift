@@ -92,6 +92,31 @@ struct RosterStoreTests {
         #expect(try store.rosterVersions(kind: .institutions).count == 2)
     }
 
+    @Test("each institution import keeps its version's counts per jurisdiction and category, and the high-risk list, as the entries in force give them")
+    func institutionFiguresKeptWithEachVersion() throws {
+        let store = try store()
+        _ = try store.importInstitutions([institution(1, "640104"), institution(2, "640104", risk: .high), institution(3, "640202", risk: .high)],
+                                         scope: nil, source: source("all.csv"), actor: "province", dryRun: false)
+        // Yinchuan's scoped import drops 2 and adds 5 and 6; Shizuishan's 3 stays in force.
+        _ = try store.importInstitutions([institution(1, "640104"), institution(5, "640105"), institution(6, "640105", risk: .high)],
+                                         scope: scoped("640100"), source: source("yinchuan.csv"), actor: "city", dryRun: false)
+        let versions = try store.rosterVersions(kind: .institutions).map(\.id)
+        for version in versions {
+            let figures = try store.institutionFigures(at: .version(version))
+            let entries = try store.institutions(at: .version(version)).entries
+            var expected: [String: Int] = [:]
+            for entry in entries { expected["\(entry.jurisdiction)/\(entry.category.rawValue)", default: 0] += 1 }
+            #expect(Dictionary(uniqueKeysWithValues: figures.counts.map { ("\($0.jurisdiction)/\($0.category.rawValue)", $0.count) }) == expected)
+            #expect(Set(figures.highRisk.map(\.id)) == Set(entries.filter { $0.risk == .high }.map(\.id)))
+        }
+        let latest = try store.institutionFigures(at: .current)
+        #expect(latest.counts.map(\.count).reduce(0, +) == 4)
+        #expect(Set(latest.highRisk.map(\.jurisdiction)) == ["640105", "640202"])
+        // A dry run counts nothing.
+        _ = try store.importInstitutions([institution(7, "640104")], scope: nil, source: source("dry.csv"), actor: "a", dryRun: true)
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(DISTINCT version) FROM institution_tally") } == 2)
+    }
+
     @Test("a dry run reports the changes and writes nothing")
     func dryRun() throws {
         let store = try store()

@@ -403,6 +403,52 @@ enum Migrations {
             // whole roster (about 7 ms instead of 100 for 9,500 inspections against 100,000 entries).
             try db.create(index: "institution_by_id", on: "institution", columns: ["id", "since_version", "until_version", "jurisdiction"])
         }
+        migrator.registerMigration("v17-institution-tally") { db in
+            // Compliance counts the institution roster per jurisdiction and category at a
+            // version (Art. 2–4): kept with each import of the institution roster, so that it
+            // costs one row per jurisdiction × category instead of a scan of 100,000 entries.
+            // This migration counts the versions already imported with its own statement, so
+            // that it stays as it landed.
+            try db.create(table: "institution_tally") { t in
+                t.column("version", .integer).notNull().references("roster_version", column: "id")
+                t.column("jurisdiction", .text).notNull()
+                t.column("category", .text).notNull()
+                t.column("institutions", .integer).notNull()
+                t.primaryKey(["version", "jurisdiction", "category"])
+            }
+            try db.execute(sql: """
+                INSERT INTO institution_tally
+                SELECT v.id, n.jurisdiction, n.category, count(*)
+                FROM roster_version v JOIN institution n ON n.since_version <= v.id AND (n.until_version IS NULL OR n.until_version > v.id)
+                WHERE v.kind = 'institutions'
+                GROUP BY v.id, n.jurisdiction, n.category
+                """)
+            // The high-risk institutions (Art. 8), about a tenth of the roster, read without the rest.
+            try db.create(index: "institution_high_risk", on: "institution", columns: ["since_version", "until_version", "id", "jurisdiction", "category"],
+                          condition: Column("risk") == "high")
+        }
+        migrator.registerMigration("v18-round-sample-place") { db in
+            // Art. 12 stage 1: how many institutions a round sampled in each jurisdiction, where
+            // they were registered in the roster its draw used, kept with the round so that the
+            // rows below a province or city read one row per place instead of probing the roster
+            // once per inspection. This migration fills it for the rounds drawn before with its
+            // own statement, so that it stays as it landed.
+            try db.create(table: "round_sample_place", options: [.withoutRowID]) { t in
+                t.column("round", .text).notNull().references("round")
+                t.column("jurisdiction", .text).notNull()
+                t.column("sampled", .integer).notNull()
+                t.primaryKey(["round", "jurisdiction"])
+            }
+            try db.execute(sql: """
+                INSERT INTO round_sample_place
+                SELECT i.round, n.jurisdiction, count(*)
+                FROM round r JOIN inspection i ON i.round = r.id
+                JOIN institution n ON n.id = i.institution AND n.since_version <= json_extract(r.roster_versions, '$.institutions')
+                     AND (n.until_version IS NULL OR n.until_version > json_extract(r.roster_versions, '$.institutions'))
+                WHERE r.result_json IS NOT NULL
+                GROUP BY i.round, n.jurisdiction
+                """)
+        }
         return migrator
     }
 }

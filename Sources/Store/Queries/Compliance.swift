@@ -67,41 +67,42 @@ extension SpotCheckStore {
         }
     }
 
-    /// (round, institution) of the inspections of rounds of `year` of these institutions, by the
-    /// institution index: which high-risk institutions were inspected (Art. 8), without their teams.
-    public func inspectedPairs(year: Int, institutions: [String]) throws(StoreError) -> [(round: String, institution: String)] {
-        guard !institutions.isEmpty else { return [] }
-        return try read { db in
-            let list = String(decoding: try JSONEncoder().encode(institutions), as: UTF8.self)
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT round, institution FROM inspection INDEXED BY inspection_by_institution
-                WHERE institution IN (SELECT value FROM json_each(?)) AND +round IN (\(Self.yearRounds()))
-                """, arguments: [list, year])
+    /// (round, institution) of every inspection of the rounds of `year`, by the primary key:
+    /// which institutions a round of the year has inspected (Art. 8), without their teams.
+    public func inspectedInstitutions(year: Int) throws(StoreError) -> [(round: String, institution: String)] {
+        try read { db in
+            let cursor = try Row.fetchCursor(db, sql: "SELECT round, institution FROM inspection WHERE round IN (\(Self.yearRounds()))", arguments: [year])
             var result: [(round: String, institution: String)] = []
             while let row = try cursor.next() { result.append((row[0], row[1])) }
             return result
         }
     }
 
-    /// The inspections of rounds of `year` of these institutions (by the institution index): what
-    /// recusal (Art. 11) looks up.
-    public func inspections(year: Int, institutions: [String]) throws(StoreError) -> [Inspection] {
-        guard !institutions.isEmpty else { return [] }
-        return try read { db in
-            let list = String(decoding: try JSONEncoder().encode(institutions), as: UTF8.self)
-            // By institution only (`+round` keeps SQLite from probing every round × institution pair).
-            return try Stored<Inspection>.fetchAll(db, sql: """
-                SELECT * FROM inspection INDEXED BY inspection_by_institution
-                WHERE institution IN (SELECT value FROM json_each(?)) AND +round IN (\(Self.yearRounds()))
-                ORDER BY round, institution
-                """, arguments: [list, year]).map(\.value)
+    /// Art. 11: each inspector on the team of an inspection of a round of `year` who has a
+    /// recorded conflict with that institution in the recusal roster at `point`:
+    /// (round, inspector, institution), looked up by institution for each conflict.
+    public func conflictedTeamMembers(year: Int, at point: RosterPoint) throws(StoreError) -> [(round: String, inspector: String, institution: String)] {
+        try read { db in
+            guard let version = try Self.rosterVersion(db, .conflicts, at: point)?.id else { return [] }
+            // `+round` keeps SQLite on the institution index rather than probing every round × institution pair.
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT i.round, c.inspector, c.institution
+                FROM conflict c JOIN inspection i INDEXED BY inspection_by_institution ON i.institution = c.institution
+                WHERE c.since_version <= ? AND (c.until_version IS NULL OR c.until_version > ?)
+                  AND +i.round IN (\(Self.yearRounds()))
+                  AND EXISTS (SELECT 1 FROM json_each(i.team) m WHERE m.value = c.inspector)
+                ORDER BY i.round, c.institution, c.inspector
+                """, arguments: [version, version, year])
+            var result: [(round: String, inspector: String, institution: String)] = []
+            while let row = try cursor.next() { result.append((row[0], row[1], row[2])) }
+            return result
         }
     }
 }
 
 extension SpotCheckStore {
     /// Writes what compliance reads of a drawn round again (its draw's figures, its small teams,
-    /// its inspectors), inside the transaction that drew it or changed a team. Migration v11
+    /// its inspectors, where it sampled), inside the transaction that drew it or changed a team. Migration v11
     /// holds its own copy of these statements, so that it stays as it landed.
     static func refreshComplianceFacts(_ db: Database, round id: String) throws {
         try db.execute(sql: """
@@ -115,7 +116,15 @@ extension SpotCheckStore {
             FROM round r WHERE r.id = ? AND r.result_json IS NOT NULL;
             DELETE FROM round_inspector WHERE round = ?;
             INSERT OR IGNORE INTO round_inspector SELECT i.round, m.value FROM inspection i, json_each(i.team) m WHERE i.round = ?;
-            """, arguments: [id, id, id])
+            DELETE FROM round_sample_place WHERE round = ?;
+            INSERT INTO round_sample_place
+            SELECT i.round, n.jurisdiction, count(*)
+            FROM round r JOIN inspection i ON i.round = r.id
+            JOIN institution n ON n.id = i.institution AND n.since_version <= json_extract(r.roster_versions, '$.institutions')
+                 AND (n.until_version IS NULL OR n.until_version > json_extract(r.roster_versions, '$.institutions'))
+            WHERE r.id = ? AND r.result_json IS NOT NULL
+            GROUP BY i.round, n.jurisdiction;
+            """, arguments: [id, id, id, id, id])
     }
 }
 
@@ -129,37 +138,44 @@ public struct InstitutionFigures: Sendable {
 }
 
 extension SpotCheckStore {
-    /// The institution roster at `point`, counted per jurisdiction and category, with its
-    /// high-risk institutions listed.
+    /// The institution roster at `point`, counted per jurisdiction and category (as kept with
+    /// its version), with its high-risk institutions listed.
     public func institutionFigures(at point: RosterPoint) throws(StoreError) -> InstitutionFigures {
         try read { db in
             guard let version = try Self.rosterVersion(db, .institutions, at: point)?.id else { return InstitutionFigures(counts: [], highRisk: []) }
-            let inForce = "since_version <= ? AND (until_version IS NULL OR until_version > ?)"
             var figures = InstitutionFigures(counts: [], highRisk: [])
-            let counts = try Row.fetchCursor(db, sql: "SELECT jurisdiction, category, count(*) FROM institution WHERE \(inForce) GROUP BY jurisdiction, category",
-                                             arguments: [version, version])
-            while let row = try counts.next() { figures.counts.append((row[0], try row.term(at: 1, "category", in: "institution"), row[2])) }
-            let high = try Row.fetchCursor(db, sql: "SELECT id, jurisdiction, category FROM institution WHERE risk = 'high' AND \(inForce)",
-                                           arguments: [version, version])
+            let counts = try Row.fetchCursor(db, sql: "SELECT jurisdiction, category, institutions FROM institution_tally WHERE version = ?", arguments: [version])
+            while let row = try counts.next() { figures.counts.append((row[0], try row.term(at: 1, "category", in: "institution_tally"), row[2])) }
+            let high = try Row.fetchCursor(db, sql: """
+                SELECT id, jurisdiction, category FROM institution INDEXED BY institution_high_risk
+                WHERE risk = 'high' AND since_version <= ? AND (until_version IS NULL OR until_version > ?)
+                """, arguments: [version, version])
             while let row = try high.next() { figures.highRisk.append((row[0], row[1], try row.term(at: 2, "category", in: "institution"))) }
             return figures
         }
     }
 
-    /// Where each institution inspected in these rounds is registered at `point`: (round, jurisdiction), once per inspection.
-    public func inspectedJurisdictions(rounds: [String], at point: RosterPoint) throws(StoreError) -> [(round: String, jurisdiction: String)] {
+    /// Counts the institution roster in force at `version` per jurisdiction and category, in the
+    /// transaction that imported it.
+    static func writeInstitutionTally(_ db: Database, version: Int64) throws {
+        try db.execute(sql: """
+            INSERT INTO institution_tally
+            SELECT ?, jurisdiction, category, count(*) FROM institution
+            WHERE since_version <= ? AND (until_version IS NULL OR until_version > ?)
+            GROUP BY jurisdiction, category
+            """, arguments: [version, version, version])
+    }
+
+    /// How many institutions each of these rounds sampled per jurisdiction, where they were
+    /// registered in the roster its draw used (Art. 12 stage 1): (round, jurisdiction, sampled).
+    public func samplePlaces(rounds: [String]) throws(StoreError) -> [(round: String, jurisdiction: String, sampled: Int)] {
         guard !rounds.isEmpty else { return [] }
         return try read { db in
-            guard let version = try Self.rosterVersion(db, .institutions, at: point)?.id else { return [] }
             let list = String(decoding: try JSONEncoder().encode(rounds), as: UTF8.self)
-            // One index probe per inspection (institution_by_id), not a scan of the roster.
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT i.round, n.jurisdiction FROM inspection i
-                JOIN institution n ON n.id = i.institution AND n.since_version <= ? AND (n.until_version IS NULL OR n.until_version > ?)
-                WHERE i.round IN (SELECT value FROM json_each(?))
-                """, arguments: [version, version, list])
-            var result: [(round: String, jurisdiction: String)] = []
-            while let row = try cursor.next() { result.append((row[0], row[1])) }
+            let cursor = try Row.fetchCursor(db, sql: "SELECT round, jurisdiction, sampled FROM round_sample_place WHERE round IN (SELECT value FROM json_each(?))",
+                                             arguments: [list])
+            var result: [(round: String, jurisdiction: String, sampled: Int)] = []
+            while let row = try cursor.next() { result.append((row[0], row[1], row[2])) }
             return result
         }
     }

@@ -154,9 +154,18 @@ extension SpotCheckStore {
             let inspections = try Row.fetchCursor(db, sql: "SELECT round, institution FROM inspection WHERE round \(inRounds) ORDER BY round, institution",
                                                   arguments: [state.rawValue])
             while let row = try inspections.next() { records[row[0] as String]?.institutions.append(row[1]) }
-            let results = try Stored<InspectionResult>.fetchAll(db, sql: "SELECT * FROM inspection_result WHERE round \(inRounds) ORDER BY id",
-                                                                arguments: [state.rawValue])
-            for result in results { records[result.value.round]?.results.append(result.value) }
+            // By position rather than through Codable: tens of thousands of rows for the daemon's every evaluation.
+            let results = try Row.fetchCursor(db, sql: """
+                SELECT id, round, institution, code, result, note, on_date, actor, audit_seq FROM inspection_result WHERE round \(inRounds) ORDER BY id
+                """, arguments: [state.rawValue])
+            while let row = try results.next() {
+                let round: String = row[1]
+                let resultText: String = row[4], onText: String = row[6]
+                guard let result = ItemResult(rawValue: resultText) else { throw StoreError.corrupt("inspection_result.result: stored value \"\(resultText)\" is not pass, fail or n/a") }
+                guard let on = CivilDate(onText) else { throw StoreError.corrupt("inspection_result.on_date: stored value \"\(onText)\" is not a date") }
+                records[round]?.results.append(InspectionResult(id: row[0], round: round, institution: row[2], code: row[3], result: result, note: row[5],
+                                                                on: on, actor: row[7], auditSeq: row[8]))
+            }
             return order.compactMap { records[$0] }
         }
     }

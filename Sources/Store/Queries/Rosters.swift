@@ -99,6 +99,7 @@ extension SpotCheckStore {
             }
             try E.insert(plan.added, version: versionID, in: db)
             try E.insert(plan.changed, version: versionID, in: db)
+            if E.kind == .institutions { try Self.writeInstitutionTally(db, version: versionID) }
             result.version = versionID
             return result
         }
