@@ -88,7 +88,9 @@ public final class Scheduler: Service, Sendable {
         let dueSoon = evaluation.inForce[.dueSoon] ?? 0
         let status = AlertMessages.status(overdue: overdue, dueSoon: dueSoon, nextCheck: ShanghaiTime.minute(next), language: .en)
         let summary = AlertMessages.status(overdue: overdue, dueSoon: dueSoon, nextCheck: ShanghaiTime.minute(next), language: deployment.language)
-        return (status, next, try supervisor.lastChange(), summary, evaluation.caughtUpSince != nil)
+        // What this evaluation saw, not the newest entry: a CLI write that landed during it is a
+        // change still to evaluate (a summary's own entry costs one more evaluation at most).
+        return (status, next, evaluation.seenSeq, summary, evaluation.caughtUpSince != nil)
     }
 
     public func run() async throws {

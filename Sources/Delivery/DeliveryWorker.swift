@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import Foundation
+public import Foundation
 public import Logging
 import NIOCore
 import NIOHTTP1
@@ -23,14 +23,17 @@ public final class DeliveryWorker: Service, Sendable {
     /// A robot's messages a minute (DingTalk and WeCom both allow 20): the rest are held.
     static let robotPerMinute = 20
 
-    private let supervisor: Supervisor
+    /// Opens the worker's own connection to the database: when the worker first wakes, after READY=1.
+    private let open: @Sendable () throws -> Supervisor
+    private let clock: @Sendable () -> Date
     private let settings: Mutex<NotifySettings>
     private let logger: Logger
     private let wakeup = Wakeup()
     private let robotSends = Mutex<[String: [Date]]>([:])
 
-    public init(supervisor: Supervisor, settings: NotifySettings, logger: Logger) {
-        self.supervisor = supervisor
+    public init(open: @escaping @Sendable () throws -> Supervisor, clock: @escaping @Sendable () -> Date, settings: NotifySettings, logger: Logger) {
+        self.open = open
+        self.clock = clock
         self.settings = Mutex(settings)
         self.logger = logger
     }
@@ -53,9 +56,10 @@ public final class DeliveryWorker: Service, Sendable {
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: Self.concurrency)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
+            let supervisor = try open()
             let reset = try supervisor.resetInterruptedDeliveries()
             if reset > 0 { logger.notice("\(reset) deliveries left mid-attempt by the last stop are pending again", metadata: ["OUTBOX_RESET": "\(reset)"]) }
-            await cancelWhenGracefulShutdown { await self.loop(client) }
+            await cancelWhenGracefulShutdown { await self.loop(client, supervisor) }
         } catch {
             try? await client.shutdown()
             throw error
@@ -63,13 +67,13 @@ public final class DeliveryWorker: Service, Sendable {
         try await client.shutdown()
     }
 
-    func loop(_ client: HTTPClient) async {
+    func loop(_ client: HTTPClient, _ supervisor: Supervisor) async {
         var lastPrune: Date?
         var failures = 0
         while !Task.isCancelled {
             let settings = settings.withLock { $0 }
             do {
-                let now = supervisor.clock()
+                let now = clock()
                 if lastPrune.map({ now.timeIntervalSince($0) > 3600 || now < $0 }) ?? true {
                     try supervisor.pruneDelivered(olderThanDays: settings.pruneDeliveredAfterDays)
                     lastPrune = now
@@ -78,11 +82,11 @@ public final class DeliveryWorker: Service, Sendable {
                 failures = 0
                 if batch.isEmpty {
                     let next = try supervisor.nextDeliveryAttempt()
-                    await wakeup.wait(timeout: next.map { max($0.timeIntervalSince(supervisor.clock()), 0.001) })
+                    await wakeup.wait(timeout: next.map { max($0.timeIntervalSince(clock()), 0.001) })
                     continue
                 }
-                let outcomes = await deliver(batch, settings: settings, client: client)
-                let written = try finish(outcomes)
+                let outcomes = await deliver(batch, settings: settings, client: client, supervisor: supervisor)
+                let written = try finish(outcomes, supervisor)
                 for outcome in outcomes where written.contains(outcome.id) {
                     guard case let .dead(error) = outcome.result, let entry = batch.first(where: { $0.id == outcome.id }) else { continue }
                     logDead(entry, attempts: outcome.attempt, error: error, settings: settings)
@@ -100,7 +104,7 @@ public final class DeliveryWorker: Service, Sendable {
 
     /// Writes the outcomes back, retried a few times (a busy database); the rows stay
     /// delivering only if every try fails, and the next start sets them pending again.
-    func finish(_ outcomes: [DeliveryOutcome]) throws -> Set<Int64> {
+    func finish(_ outcomes: [DeliveryOutcome], _ supervisor: Supervisor) throws -> Set<Int64> {
         var attempt = 0
         while true {
             do {
@@ -114,9 +118,9 @@ public final class DeliveryWorker: Service, Sendable {
     }
 
     /// Attempts the batch, at most ``concurrency`` at once; the outcomes in any order.
-    func deliver(_ batch: [OutboxEntry], settings: NotifySettings, client: HTTPClient) async -> [DeliveryOutcome] {
+    func deliver(_ batch: [OutboxEntry], settings: NotifySettings, client: HTTPClient, supervisor: Supervisor) async -> [DeliveryOutcome] {
         // Quiet hours are read once a batch (the calendar tells the rest days).
-        let quietUntil = settings.quietHours.flatMap { try? supervisor.quietUntil(supervisor.clock(), quiet: $0) }
+        let quietUntil = settings.quietHours.flatMap { try? supervisor.quietUntil(clock(), quiet: $0) }
         return await withTaskGroup(of: DeliveryOutcome.self) { group in
             var outcomes: [DeliveryOutcome] = []
             outcomes.reserveCapacity(batch.count)
@@ -148,7 +152,7 @@ public final class DeliveryWorker: Service, Sendable {
 
     /// One attempt of one row.
     func attempt(_ entry: OutboxEntry, settings: NotifySettings, client: HTTPClient, quietUntil: Date? = nil) async -> DeliveryOutcome {
-        let now = supervisor.clock()
+        let now = clock()
         func outcome(_ result: DeliveryOutcome.Result) -> DeliveryOutcome { DeliveryOutcome(id: entry.id, attempt: entry.attempts, result: result) }
         guard !Task.isCancelled else { return outcome(.held(nextAttemptAt: OutboxTime.instant(now), reason: nil)) }
         if let quietUntil, let quiet = settings.quietHours,
@@ -164,7 +168,7 @@ public final class DeliveryWorker: Service, Sendable {
                 try await SMTPClient.send(AlertMail.message(entry, to: mailbox, smtp: smtp, language: settings.language), settings: smtp, timeout: settings.timeout)
                 verdict = .delivered
             } catch {
-                if Task.isCancelled { return outcome(.held(nextAttemptAt: OutboxTime.instant(supervisor.clock()), reason: nil)) }
+                if Task.isCancelled { return outcome(.held(nextAttemptAt: OutboxTime.instant(clock()), reason: nil)) }
                 switch error {
                 case let .transient(message): verdict = .retry(after: nil, error: message)
                 case let .permanent(message): verdict = .permanent(error: message)
@@ -194,7 +198,7 @@ public final class DeliveryWorker: Service, Sendable {
                 : DeliveryPolicy.robotVerdict(status: Int(response.status.code), body: Array(buffer: body), retryAfter: retryAfter, now: now)
         } catch {
             // A stop cut it short: not the receiver's failure.
-            if Task.isCancelled { return outcome(.held(nextAttemptAt: OutboxTime.instant(supervisor.clock()), reason: nil)) }
+            if Task.isCancelled { return outcome(.held(nextAttemptAt: OutboxTime.instant(clock()), reason: nil)) }
             verdict = .retry(after: nil, error: Self.describe(error))
         }
         return conclude(entry, verdict, now: now, settings: settings)
@@ -215,7 +219,7 @@ public final class DeliveryWorker: Service, Sendable {
                 return outcome(.dead(error: "\(error); \(entry.attempts) of \(settings.maxAttempts) attempts made"))
             }
             let delay = after ?? DeliveryPolicy.backoff(afterAttempt: entry.attempts, initial: settings.retryInitial, maximum: settings.retryMax)
-            return outcome(.retry(nextAttemptAt: OutboxTime.instant(supervisor.clock().addingTimeInterval(delay)), error: error))
+            return outcome(.retry(nextAttemptAt: OutboxTime.instant(clock().addingTimeInterval(delay)), error: error))
         }
     }
 

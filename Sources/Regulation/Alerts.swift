@@ -89,8 +89,11 @@ public enum AlertKind: String, CaseIterable, Codable, Sendable, Comparable {
     }
 
     public static func < (lhs: AlertKind, rhs: AlertKind) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        // A stored list rather than `allCases`, which builds an array on every call (every alert is sorted by kind).
+        ordered.firstIndex(of: lhs)! < ordered.firstIndex(of: rhs)!
     }
+
+    private static let ordered = allCases
 }
 
 /// One alert in force: a subject in a state worth telling (due soon, overdue, …) as of a day.
@@ -148,10 +151,19 @@ public struct Alert: Sendable, Hashable, Codable {
     /// Every figure of the alert in one string: equal alerts, equal fingerprints. The store keeps
     /// it beside the alert so that an evaluation compares strings, not decoded values.
     public var fingerprint: String {
-        let figures: [String] = [kind.rawValue, subject, article.map(String.init) ?? "", round ?? "", inspection ?? "", institution ?? "",
-                                 jurisdiction ?? "", category ?? "", deadline?.description ?? "", overdueWorkdays.map(String.init) ?? "",
-                                 provisional ? "1" : "0", detail, count.map(String.init) ?? "", year.map(String.init) ?? "", rule?.rawValue ?? ""]
-        return figures.joined(separator: "\u{1F}")
+        // The parts' UTF-8 appended to one buffer and made a string once: every alert's
+        // fingerprint is taken on every evaluation.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(192)
+        func add(_ figure: String) {
+            if !bytes.isEmpty { bytes.append(0x1F) }
+            bytes.append(contentsOf: figure.utf8)
+        }
+        func add(_ number: Int?) { add(number.map(String.init) ?? "") }
+        add(kind.rawValue); add(subject); add(article); add(round ?? ""); add(inspection ?? ""); add(institution ?? ""); add(jurisdiction ?? "")
+        add(category ?? ""); add(deadline?.description ?? ""); add(overdueWorkdays); add(provisional ? "1" : "0"); add(detail)
+        add(count); add(year); add(rule?.rawValue ?? "")
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
@@ -254,7 +266,7 @@ public enum AlertRules {
     public static func transitions(kept: [String: KeptAlert], now current: [Alert], reminderDay: CivilDate?) -> (raised: [Alert], refreshed: [Alert], cleared: [String]) {
         var raised: [Alert] = []
         var refreshed: [Alert] = []
-        var seen = Set<String>()
+        var seen = Set<String>(minimumCapacity: current.count)
         for alert in current {
             seen.insert(alert.subject)
             guard let old = kept[alert.subject], old.kind == alert.kind else {

@@ -33,6 +33,8 @@ public struct AlertEvaluation: Sendable {
     public var cleared: Int
     /// Alerts in force by kind.
     public var inForce: [AlertKind: Int]
+    /// The last audit entry the evaluation accounts for: a newer one is a change it has not seen.
+    public var seenSeq: Int64
 }
 
 extension Supervisor {
@@ -56,7 +58,7 @@ extension Supervisor {
         var plans: [String: Plan] = [:]
         for finding in try store.findings(openAt: day) {
             guard let due = finding.rectifyBy, let id = finding.id else { continue }
-            if plans[finding.round] == nil { plans[finding.round] = try store.roundWithPlan(finding.round)?.plan }
+            if plans[finding.round] == nil { plans[finding.round] = try store.plan(ofRound: finding.round) }
             guard let plan = plans[finding.round] else { continue }
             let deadline = Deadline(rule: .rectification, institution: finding.institution, from: finding.foundOn, due: due,
                                     doneOn: finding.closedOn, provisional: false, reasons: [])
@@ -125,14 +127,21 @@ extension Supervisor {
             let (raised, refreshed, cleared) = AlertRules.transitions(kept: kept, now: current, reminderDay: reminderDay)
             // Refused when the CLI recorded something meanwhile: evaluate again on the newer state.
             let applied: Bool
-            do {
-                let notifications = notify.drafts(for: raised, day: day, at: Timestamps.format(clock()))
-                try store.applyEvaluation(AlertStateChange(day: day, raised: raised, refreshed: refreshed, cleared: cleared, notifications: notifications),
-                                          expectedSeq: seq, actor: actor)
-                applied = true
-            } catch {
-                guard case .refused = error, attempt < 5 else { throw error }
-                applied = false
+            var seenSeq = seq
+            if raised.isEmpty && refreshed.isEmpty && cleared.isEmpty && last?.day == day {
+                // Nothing to write (a restart, or a wake-up that changed nothing): no write
+                // transaction, so no fsync; evaluated again if the CLI recorded something meanwhile.
+                applied = try store.lastAuditSeq() == seq || attempt >= 5
+            } else {
+                do {
+                    let notifications = notify.drafts(for: raised, day: day, at: Timestamps.format(clock()))
+                    seenSeq = try store.applyEvaluation(AlertStateChange(day: day, raised: raised, refreshed: refreshed, cleared: cleared, notifications: notifications),
+                                                        expectedSeq: seq, actor: actor)
+                    applied = true
+                } catch {
+                    guard case .refused = error, attempt < 5 else { throw error }
+                    applied = false
+                }
             }
             if !applied { continue }
             let catchingUp = starting && (last.map { $0.day < day } ?? true)
@@ -141,7 +150,7 @@ extension Supervisor {
             for alert in current { inForce[alert.kind, default: 0] += 1 }
             return AlertEvaluation(day: day, entries: AlertRules.entries(for: unlogged.map(\.alert), foldAbove: settings.foldAbove, foldAll: catchingUp || foldAll),
                                    subjects: unlogged.map(\.subject), caughtUpSince: catchingUp ? .some(last?.day) : .none,
-                                   raised: raised.count, cleared: cleared.count, inForce: inForce)
+                                   raised: raised.count, cleared: cleared.count, inForce: inForce, seenSeq: seenSeq)
         }
     }
 

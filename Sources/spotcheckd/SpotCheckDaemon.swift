@@ -76,10 +76,13 @@ struct SpotCheckDaemon: AsyncParsableCommand {
         do {
             if demo { try buildDemo(deployment) }
             let clock = try DaemonClock(file: clockFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+            // The worker opens its own connection when it first wakes, after READY=1.
             let delivery = DeliveryWorker(
-                supervisor: try Supervisor(databasePath: deployment.databasePath, group: deployment.databaseGroup, actor: "spotcheckd", region: deployment.region,
-                                           dueSoonWorkdays: deployment.dueSoonWorkdays, clock: { clock.now() }, writerCacheMiB: 4),
-                settings: deployment.notify, logger: logger)
+                open: {
+                    try Supervisor(databasePath: deployment.databasePath, group: deployment.databaseGroup, actor: "spotcheckd", region: deployment.region,
+                                   dueSoonWorkdays: deployment.dueSoonWorkdays, clock: { clock.now() }, writerCacheMiB: 4)
+                },
+                clock: { clock.now() }, settings: deployment.notify, logger: logger)
             let scheduler = try Scheduler(deployment: deployment, reload: { try await self.deployment() }, clock: clock, logger: logger) { current in
                 delivery.update(current.notify)
             }

@@ -51,6 +51,18 @@ struct AlertRulesTests {
         #expect(again.raised.isEmpty && again.refreshed.isEmpty && again.cleared.isEmpty, "the same state again changes nothing")
     }
 
+    @Test("the fingerprint is every figure joined by U+001F, as the store has kept it since v9, so that an upgrade refreshes nothing")
+    func fingerprintAsKept() {
+        let alert = Alert(kind: .escalated, subject: "deadline/R1/report", article: 13, round: "R1", inspection: nil, institution: nil,
+                          jurisdiction: "640104", category: "lawyer", deadline: CivilDate(year: 2026, month: 11, day: 30), overdueWorkdays: 7,
+                          provisional: true, detail: "报告 report", count: nil, year: 2026, rule: nil)
+        let parts = ["escalated", "deadline/R1/report", "13", "R1", "", "", "640104", "lawyer", "2026-11-30", "7", "1", "报告 report", "", "2026", ""]
+        #expect(alert.fingerprint == parts.joined(separator: "\u{1F}"))
+        var moved = alert
+        moved.overdueWorkdays = 8
+        #expect(moved.fingerprint != alert.fingerprint)
+    }
+
     @Test("an overdue alert is raised again on a later working day (a reminder), at most once a day; a due-soon one is not")
     func reminders() {
         let overdue = Alert(kind: .overdue, subject: "deadline/R1/report", article: 13, overdueWorkdays: 2, detail: "report")

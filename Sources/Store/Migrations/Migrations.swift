@@ -449,6 +449,13 @@ enum Migrations {
                 GROUP BY i.round, n.jurisdiction
                 """)
         }
+        migrator.registerMigration("v19-round-by-state-covering") { db in
+            // A round's row holds its draw's manifest and result (tens of kilobytes with a large
+            // population): the rounds in a state (checklist coverage on every evaluation) are read
+            // with their id and plan from the index alone, not from a thousand such rows.
+            try db.create(index: "round_by_state_id_plan", on: "round", columns: ["state", "id", "plan"])
+            try db.drop(index: "round_by_state")
+        }
         return migrator
     }
 }

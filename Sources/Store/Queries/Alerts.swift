@@ -38,6 +38,8 @@ extension SpotCheckStore {
     public func keptAlerts() throws(StoreError) -> [String: KeptAlert] {
         try read { db in
             var kept: [String: KeptAlert] = [:]
+            // Sized once: thousands of kept alerts would otherwise rehash the dictionary a dozen times.
+            kept.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM alert_state") ?? 0)
             let rows = try Row.fetchCursor(db, sql: "SELECT subject, kind, fingerprint, raised_on FROM alert_state")
             while let row = try rows.next() {
                 let text: String = row[1]
@@ -71,7 +73,9 @@ extension SpotCheckStore {
     /// the evaluation stamped with it (bookkeeping of the daemon, like marking entries logged:
     /// no decision, so no audit entry of their own).
     /// Refused when anything was recorded since `expectedSeq` (the evaluation read older state).
-    public func applyEvaluation(_ change: AlertStateChange, expectedSeq: Int64, actor: String) throws(StoreError) {
+    /// Returns the last audit entry once it is applied (its own, or `expectedSeq`).
+    @discardableResult
+    public func applyEvaluation(_ change: AlertStateChange, expectedSeq: Int64, actor: String) throws(StoreError) -> Int64 {
         try write { db in
             try Self.checkSnapshot(db, expectedSeq)
             let at = now()
@@ -105,6 +109,7 @@ extension SpotCheckStore {
                 try refresh.execute(arguments: [Self.alertJSON(alert), alert.fingerprint, alert.subject, alert.kind.rawValue])
             }
             try Stored(DaemonEvaluation(day: change.day, at: at, auditSeq: seq)).save(db)
+            return seq
         }
     }
 

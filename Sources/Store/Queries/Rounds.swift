@@ -84,6 +84,11 @@ extension SpotCheckStore {
         try read { db in try Plan.find(db, key: id) }
     }
 
+    /// The plan of a round, without reading the round's draw (its manifest and result are large).
+    public func plan(ofRound round: String) throws(StoreError) -> Plan? {
+        try read { db in try Stored<Plan>.fetchOne(db, sql: "SELECT p.* FROM plan p JOIN round r ON r.plan = p.id WHERE r.id = ?", arguments: [round])?.value }
+    }
+
     // MARK: Rounds
 
     public func rounds(plan: String? = nil) throws(StoreError) -> [Round] {

@@ -62,7 +62,7 @@ enum DeadlineRows {
         let deadline = Deadline(rule: rule, institution: row[2], from: try date(5, "from_date"), due: try date(6, "due"), doneOn: doneOn,
                                 provisional: row[8], reasons: reasons)
         var record = DeadlineRecord(id: row[0], round: try text(1, "round"), deadline: deadline, jurisdiction: try text(10, "jurisdiction"),
-                                    category: try row.term("category", in: "deadline"))
+                                    category: try row.term(at: 11, "category", in: "deadline"))
         record.article = row[4]
         return record
     }
