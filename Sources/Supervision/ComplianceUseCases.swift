@@ -56,8 +56,7 @@ extension Supervisor {
             counted[hit.round]?.fact.conflicted.append("\(hit.inspector)/\(hit.institution)")
         }
         // Art. 8: which high-risk institutions a round of the year has inspected.
-        let inspected = Set(try store.inspectedInstitutions(year: year).lazy.filter { counted[$0.round] != nil }.map(\.institution))
-        let inspectedHighRisk = Set(figures.highRisk.lazy.map(\.id).filter(inspected.contains))
+        let inspectedHighRisk = try store.highRiskInspected(at: RosterAsOf.endOf(rosterDay).point, rounds: counted.keys.sorted())
         // Art. 9: the records are complete once the inspection work is over; a round reported or
         // later is complete by construction (the report waits for every item).
         var checklists = ChecklistCache()

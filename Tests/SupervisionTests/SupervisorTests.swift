@@ -5,6 +5,7 @@ import Regulation
 import Rosters
 import Store
 import Supervision
+import Synchronization
 import Testing
 import WorkingDays
 
@@ -59,6 +60,36 @@ struct SupervisorTests {
         let supervisor = try Self.supervisor(clock: { fixed })
         _ = try supervisor.loadJurisdictions(file: SupervisorTests.root.appendingPathComponent("config/jurisdictions/640000-ningxia.csv").path)
         #expect(try supervisor.auditEntries(subjectPrefix: "jurisdictions", round: nil).first?.at == "2027-01-15T08:00:00.000Z")
+    }
+
+    @Test("an evaluation that changes nothing writes nothing, and each evaluation tells the audit entry it saw, so a later write is still to evaluate")
+    func evaluationThatChangesNothing() throws {
+        let now = Mutex(ShanghaiTime.noon(of: CivilDate("2026-11-20")!))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("spotcheck-supervision-\(UUID().uuidString)/db.sqlite").path
+        let supervisor = try Supervisor(databasePath: path, actor: "tester", region: "ningxia", clock: { now.withLock { $0 } })
+        _ = try supervisor.loadDemo(asOf: CivilDate("2026-11-20")!, institutions: 300, seed: 7)
+        let first = try supervisor.evaluateAlerts(settings: AlertSettings(), starting: true)
+        #expect(first.raised > 0, "the demo has overdue items as of 20 November")
+        let afterFirst = try supervisor.lastChange()
+        #expect(first.seenSeq == afterFirst, "its own transitions' entry is seen")
+        let store = try SpotCheckStore(path: path)
+        let kept = try store.lastEvaluation()
+        now.withLock { $0 = $0.addingTimeInterval(600) }
+        let again = try supervisor.evaluateAlerts(settings: AlertSettings(), starting: true)
+        #expect(again.raised == 0 && again.cleared == 0)
+        let afterAgain = try supervisor.lastChange(), keptAgain = try store.lastEvaluation()
+        #expect(again.seenSeq == first.seenSeq && afterAgain == first.seenSeq, "no audit entry")
+        #expect(keptAgain == kept, "no write at all: the kept evaluation is as it was")
+        // A write after the evaluation is a change it has not seen.
+        let rates = SamplingRates(normal: Rate(num: 5, den: 100), high: Rate(num: 20, den: 100))
+        _ = try supervisor.createPlan(year: 2027, jurisdiction: "640000", category: .lawyer, rates: rates, rounds: 2, months: "5,10")
+        let afterPlan = try supervisor.lastChange()
+        #expect(afterPlan > again.seenSeq)
+        // The next day changes the day evaluated: written, though no alert moved.
+        now.withLock { $0 = $0.addingTimeInterval(86_400) }
+        _ = try supervisor.evaluateAlerts(settings: AlertSettings(), starting: false)
+        let nextDay = try store.lastEvaluation()?.day
+        #expect(nextDay == CivilDate("2026-11-21"))
     }
 
     @Test("failures classify to sysexits codes")

@@ -67,13 +67,23 @@ extension SpotCheckStore {
         }
     }
 
-    /// (round, institution) of every inspection of the rounds of `year`, by the primary key:
-    /// which institutions a round of the year has inspected (Art. 8), without their teams.
-    public func inspectedInstitutions(year: Int) throws(StoreError) -> [(round: String, institution: String)] {
-        try read { db in
-            let cursor = try Row.fetchCursor(db, sql: "SELECT round, institution FROM inspection WHERE round IN (\(Self.yearRounds()))", arguments: [year])
-            var result: [(round: String, institution: String)] = []
-            while let row = try cursor.next() { result.append((row[0], row[1])) }
+    /// The high-risk institutions of the roster at `point` that one of `rounds` inspected (Art.
+    /// 8): one probe of the institution index per high-risk institution, stopping at the first
+    /// inspection found, so that it costs the same with 10,000 inspections or 1,000,000.
+    public func highRiskInspected(at point: RosterPoint, rounds: [String]) throws(StoreError) -> Set<String> {
+        guard !rounds.isEmpty else { return [] }
+        return try read { db in
+            guard let version = try Self.rosterVersion(db, .institutions, at: point)?.id else { return [] }
+            let list = String(decoding: try JSONEncoder().encode(rounds), as: UTF8.self)
+            // `+round`: each institution's few entries are checked against the list, rather than probing every (institution, round) pair.
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT n.id FROM institution n INDEXED BY institution_high_risk
+                WHERE n.risk = 'high' AND n.since_version <= ? AND (n.until_version IS NULL OR n.until_version > ?)
+                  AND EXISTS (SELECT 1 FROM inspection i INDEXED BY inspection_by_institution
+                              WHERE i.institution = n.id AND +i.round IN (SELECT value FROM json_each(?)))
+                """, arguments: [version, version, list])
+            var result = Set<String>()
+            while let row = try cursor.next() { result.insert(row[0]) }
             return result
         }
     }
