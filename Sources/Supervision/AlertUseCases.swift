@@ -123,7 +123,7 @@ extension Supervisor {
             let calendar = WorkingDayCalendar(region: Region(name: region), layers: layers)
             let current = try alerts(asOf: day, settings: settings, layers: layers, calendar: calendar, compliance: compliance)
             let reminderDay = calendar.isWorkingDay(day) ? day : nil
-            let kept = try store.keptAlerts().filter { compliance || !$0.value.kind.isCompliance }
+            let kept = try store.keptAlerts(except: compliance ? [] : AlertKind.allCases.filter(\.isCompliance))
             let (raised, refreshed, cleared) = AlertRules.transitions(kept: kept, now: current, reminderDay: reminderDay)
             // Refused when the CLI recorded something meanwhile: evaluate again on the newer state.
             let applied: Bool

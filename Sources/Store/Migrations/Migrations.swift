@@ -462,6 +462,17 @@ enum Migrations {
             // with a cold cache), since each round's row holds its draw.
             try db.create(index: "round_by_plan_id_state", on: "round", columns: ["plan", "id", "state"])
         }
+        migrator.registerMigration("v21-open-deadlines-covering") { db in
+            // The open deadlines with every column the evaluator reads, in due order: the daemon's
+            // range read up to the due-soon horizon (5,000 of 1,000,000 rows) no longer looks each
+            // one up in the table, where they lie on 5,000 different pages (`done_on`, always
+            // NULL here, is in it so that SQLite reads nothing else). It replaces v5's partial
+            // index on `due` alone.
+            try db.create(index: "deadline_open_covering", on: "deadline",
+                          columns: ["due", "from_date", "round", "institution", "rule", "article", "provisional", "reasons", "jurisdiction", "category", "done_on"],
+                          condition: Column("done_on") == nil)
+            try db.drop(index: "deadline_open_by_due")
+        }
         return migrator
     }
 }

@@ -34,13 +34,16 @@ extension SpotCheckStore {
     }
 
     /// The alert state as kept, undecoded: per subject its kind, the fingerprint the evaluator
-    /// compares with ``Alert/fingerprint`` of the alert in force, and the day it was raised.
-    public func keptAlerts() throws(StoreError) -> [String: KeptAlert] {
+    /// compares with ``Alert/fingerprint`` of the alert in force, and the day it was raised; without
+    /// the `excluded` kinds (the daemon's first pass leaves the yearly rules' alerts for the second).
+    public func keptAlerts(except excluded: [AlertKind] = []) throws(StoreError) -> [String: KeptAlert] {
         try read { db in
             var kept: [String: KeptAlert] = [:]
+            let filter = excluded.isEmpty ? "" : " WHERE kind NOT IN (\(excluded.map { _ in "?" }.joined(separator: ", ")))"
+            let arguments = StatementArguments(excluded.map(\.rawValue))
             // Sized once: thousands of kept alerts would otherwise rehash the dictionary a dozen times.
-            kept.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM alert_state") ?? 0)
-            let rows = try Row.fetchCursor(db, sql: "SELECT subject, kind, fingerprint, raised_on FROM alert_state")
+            kept.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM alert_state") ?? 0)  // from the key index, not the rows
+            let rows = try Row.fetchCursor(db, sql: "SELECT subject, kind, fingerprint, raised_on FROM alert_state\(filter)", arguments: arguments)
             while let row = try rows.next() {
                 let text: String = row[1]
                 guard let kind = AlertKind(rawValue: text) else { throw StoreError.corrupt("alert_state.kind: stored value \"\(text)\" is not one of \(AlertKind.allCases.map(\.rawValue))") }

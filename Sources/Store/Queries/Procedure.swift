@@ -329,16 +329,16 @@ extension SpotCheckStore {
     /// those a run of provisional days reaches. A count over the open-deadline index.
     public func countOpenDeadlines(dueFrom: CivilDate, startedBy: CivilDate) throws(StoreError) -> Int {
         try read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM deadline INDEXED BY deadline_open_by_due WHERE done_on IS NULL AND due >= ? AND from_date <= ?",
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM deadline INDEXED BY deadline_open_covering WHERE done_on IS NULL AND due >= ? AND from_date <= ?",
                              arguments: [dueFrom.description, startedBy.description]) ?? 0
         }
     }
 
     /// Every deadline not yet done, in no particular order: what a new calendar notice can move.
-    /// One read of the partial index on open deadlines.
+    /// One read of the covering partial index on open deadlines.
     public func openDeadlines() throws(StoreError) -> [DeadlineRecord] {
         try read { db in
-            try DeadlineRows.fetchAll(db, sql: "SELECT \(DeadlineRows.columns) FROM deadline INDEXED BY deadline_open_by_due WHERE done_on IS NULL")
+            try DeadlineRows.fetchAll(db, sql: "SELECT \(DeadlineRows.columns) FROM deadline INDEXED BY deadline_open_covering WHERE done_on IS NULL")
         }
     }
 
