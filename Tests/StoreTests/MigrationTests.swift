@@ -260,13 +260,19 @@ struct MigrationTests {
         #expect(content == .report(summary: "责令限期整改", evaluation: "", handling: "责令限期整改"))
     }
 
-    @Test("v11 keeps each drawn round's compliance figures: its draw's strata summed, its small teams, its inspectors once")
-    func roundComplianceFacts() throws {
-        let path = try Self.newDatabasePath()
+    /// A new database migrated up to `migration`, foreign keys off so that a test can insert
+    /// the rows a later migration reads without their parents.
+    static func queue(migratedUpTo migration: String) throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = false
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        try Migrations.migrator.migrate(queue, upTo: "v10-step-content")
+        let queue = try DatabaseQueue(path: try newDatabasePath(), configuration: configuration)
+        try Migrations.migrator.migrate(queue, upTo: migration)
+        return queue
+    }
+
+    @Test("v11 keeps each drawn round's compliance figures: its draw's strata summed, its small teams, its inspectors once")
+    func roundComplianceFacts() throws {
+        let queue = try Self.queue(migratedUpTo: "v10-step-content")
         let result = """
             {"strata": [{"jurisdiction": "640104", "risk": "high", "eligible": 4, "selected": [{"institution": "A"}]},
                         {"jurisdiction": "640104", "risk": "normal", "eligible": 40, "selected": [{"institution": "B"}, {"institution": "C"}]},
@@ -294,11 +300,7 @@ struct MigrationTests {
 
     @Test("v17 counts every institution roster version already imported per jurisdiction and category, and lists the high-risk ones by their own index")
     func institutionTally() throws {
-        let path = try Self.newDatabasePath()
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = false
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        try Migrations.migrator.migrate(queue, upTo: "v16-institution-by-id")
+        let queue = try Self.queue(migratedUpTo: "v16-institution-by-id")
         try queue.write { db in
             for (id, kind) in [(1, "institutions"), (2, "inspectors"), (3, "institutions")] {
                 try db.execute(sql: """
@@ -326,11 +328,7 @@ struct MigrationTests {
 
     @Test("v18 counts where each round drawn before sampled, by the roster version its draw used, not the newest")
     func roundSamplePlaces() throws {
-        let path = try Self.newDatabasePath()
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = false
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        try Migrations.migrator.migrate(queue, upTo: "v17-institution-tally")
+        let queue = try Self.queue(migratedUpTo: "v17-institution-tally")
         try queue.write { db in
             // B moved from 640104 to 640105 in version 3, after R was drawn on version 1.
             for (id, place, since, until) in [("A", "640104", 1, nil), ("B", "640104", 1, 3 as Int?), ("B", "640105", 3, nil), ("C", "640105", 1, nil)] {
