@@ -386,7 +386,7 @@ extension Supervisor {
         var plans: [String: Plan] = [:]
         return try store.findings(openAt: day).compactMap { finding -> DeadlineView? in
             guard let due = finding.rectifyBy, let id = finding.id else { return nil }
-            if plans[finding.round] == nil { plans[finding.round] = try store.roundWithPlan(finding.round)?.plan }
+            if plans[finding.round] == nil { plans[finding.round] = try store.plan(ofRound: finding.round) }
             guard let plan = plans[finding.round] else { return nil }
             let deadline = Deadline(rule: .rectification, institution: finding.institution, from: finding.foundOn, due: due, doneOn: finding.closedOn,
                                     provisional: false, reasons: [])
