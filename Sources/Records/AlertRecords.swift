@@ -37,12 +37,33 @@ public struct DaemonEvaluation: Codable, Sendable, Hashable {
     public var at: String
     /// The last audit entry seen: a newer one means something changed since.
     public var auditSeq: Int64
+    /// The settings it evaluated with (`nil` for an evaluation kept before v22).
+    public var basis: EvaluationBasis?
 
-    public init(day: CivilDate, at: String, auditSeq: Int64) {
+    public init(day: CivilDate, at: String, auditSeq: Int64, basis: EvaluationBasis?) {
         self.day = day
         self.at = at
         self.auditSeq = auditSeq
+        self.basis = basis
     }
 
-    enum CodingKeys: String, CodingKey { case id, day, at, auditSeq = "audit_seq" }
+    enum CodingKeys: String, CodingKey { case id, day, at, auditSeq = "audit_seq", basis }
+}
+
+/// What the deadline alerts depend on besides the database and the day: while these, the day
+/// and the last audit entry are those of the last evaluation, the alerts kept are the alerts in
+/// force, and a restart can report them without evaluating again.
+public struct EvaluationBasis: Codable, Sendable, Hashable {
+    /// The deployment's region (its calendar's regional layer).
+    public var region: String
+    /// A deadline is due soon this many working days ahead.
+    public var dueSoonWorkdays: Int
+    /// An overdue deadline escalates after this many working days.
+    public var escalateAfterWorkdays: Int
+
+    public init(region: String, dueSoonWorkdays: Int, escalateAfterWorkdays: Int) {
+        self.region = region
+        self.dueSoonWorkdays = dueSoonWorkdays
+        self.escalateAfterWorkdays = escalateAfterWorkdays
+    }
 }

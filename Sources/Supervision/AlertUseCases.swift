@@ -35,6 +35,9 @@ public struct AlertEvaluation: Sendable {
     public var inForce: [AlertKind: Int]
     /// The last audit entry the evaluation accounts for: a newer one is a change it has not seen.
     public var seenSeq: Int64
+    /// Whether the alerts kept were taken as in force without evaluating (a restart on the day
+    /// last evaluated, nothing recorded since, the same settings).
+    public var resumed = false
 }
 
 extension Supervisor {
@@ -109,11 +112,14 @@ extension Supervisor {
     /// `starting` after a day or more without an evaluation, everything missed is folded, as it
     /// is with `foldAll`. Without `compliance`, the yearly rules' alerts are left as they are
     /// kept (neither raised nor cleared): the daemon's first pass, before READY=1, the second
-    /// pass right after it. Each raised transition is enqueued, in the same transaction, for
-    /// every destination `notify` routes it to.
+    /// pass right after it; that first pass resumes from the state kept when it is current
+    /// (``resume(day:basis:settings:)``). Each raised transition is enqueued, in the same
+    /// transaction, for every destination `notify` routes it to.
     public func evaluateAlerts(settings: AlertSettings, notify: NotifySettings = NotifySettings(), starting: Bool, compliance: Bool = true,
                                foldAll: Bool = false) throws -> AlertEvaluation {
         let day = today
+        let basis = EvaluationBasis(region: region, dueSoonWorkdays: dueSoonWorkdays, escalateAfterWorkdays: settings.escalateAfterWorkdays)
+        if starting, !compliance, !foldAll, let resumed = try resume(day: day, basis: basis, settings: settings) { return resumed }
         var attempt = 0
         while true {
             attempt += 1
@@ -129,13 +135,26 @@ extension Supervisor {
             let applied: Bool
             var seenSeq = seq
             if raised.isEmpty && refreshed.isEmpty && cleared.isEmpty && last?.day == day {
-                // Nothing to write (a restart, or a wake-up that changed nothing): no write
-                // transaction, so no fsync; evaluated again if the CLI recorded something meanwhile.
-                applied = try store.lastAuditSeq() == seq || attempt >= 5
+                if !starting, last?.auditSeq != seq || last?.basis != basis {
+                    // The state kept is current as of a newer entry: stamped, so that a restart
+                    // can resume from it (after READY=1: the first pass writes nothing).
+                    do {
+                        try store.stampEvaluation(day: day, basis: basis, expectedSeq: seq)
+                        applied = true
+                    } catch {
+                        guard case .refused = error, attempt < 5 else { throw error }
+                        applied = false
+                    }
+                } else {
+                    // Nothing to write (a restart, or a wake-up that changed nothing): no write
+                    // transaction, so no fsync; evaluated again if the CLI recorded something meanwhile.
+                    applied = try store.lastAuditSeq() == seq || attempt >= 5
+                }
             } else {
                 do {
                     let notifications = notify.drafts(for: raised, day: day, at: Timestamps.format(clock()))
-                    seenSeq = try store.applyEvaluation(AlertStateChange(day: day, raised: raised, refreshed: refreshed, cleared: cleared, notifications: notifications),
+                    seenSeq = try store.applyEvaluation(AlertStateChange(day: day, raised: raised, refreshed: refreshed, cleared: cleared, notifications: notifications,
+                                                                         basis: basis),
                                                         expectedSeq: seq, actor: actor)
                     applied = true
                 } catch {
@@ -152,6 +171,19 @@ extension Supervisor {
                                    subjects: unlogged.map(\.subject), caughtUpSince: catchingUp ? .some(last?.day) : .none,
                                    raised: raised.count, cleared: cleared.count, inForce: inForce, seenSeq: seenSeq)
         }
+    }
+
+    /// A restart's first pass without evaluating: when the last evaluation was of `day`, with
+    /// `basis`, and nothing was recorded since, the deadline alerts kept are those in force (their
+    /// statuses change only with the day, the records and the settings). Reports their counts and
+    /// the entries not yet logged (a crash between the two); the second pass evaluates as always.
+    func resume(day: CivilDate, basis: EvaluationBasis, settings: AlertSettings) throws(StoreError) -> AlertEvaluation? {
+        let seq = try store.lastAuditSeq()
+        guard let last = try store.lastEvaluation(), last.day == day, last.auditSeq == seq, last.basis == basis else { return nil }
+        let unlogged = try store.unloggedAlerts()
+        let inForce = try store.keptAlertCounts()
+        return AlertEvaluation(day: day, entries: AlertRules.entries(for: unlogged.map(\.alert), foldAbove: settings.foldAbove), subjects: unlogged.map(\.subject),
+                               caughtUpSince: .none, raised: 0, cleared: 0, inForce: inForce, seenSeq: seq, resumed: true)
     }
 
     /// Marks the entries of an evaluation as written to the journal.

@@ -1,8 +1,10 @@
 import Foundation
 import GRDB
 import Records
+import Regulation
 @testable import Store
 import Testing
+import WorkingDays
 
 /// The committed schema snapshots and old-database fixtures, read at run time next to this file
 /// (Tests/StoreTests/Schema/, excluded from the target in Package.swift).
@@ -352,5 +354,26 @@ struct MigrationTests {
                 .map { "\($0[0] as String)/\($0[1] as String)=\($0[2] as Int)" }
         }
         #expect(places == ["R/640104=2", "R/640105=1", "S/640105=1"])
+    }
+
+    @Test("v22: an evaluation kept before reads back without settings, so the next start evaluates again; the kept alerts are counted by kind from their index")
+    func evaluationBasis() throws {
+        let path = try Self.newDatabasePath()
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Migrations.migrator.migrate(queue, upTo: "v21-open-deadlines-covering")
+            try queue.write { db in
+                try db.execute(sql: "INSERT INTO daemon_evaluation (id, day, at, audit_seq) VALUES (1, '2026-11-20', '2026-11-20T04:00:00.000Z', 7)")
+                try db.execute(sql: """
+                    INSERT INTO alert_state (subject, kind, alert, raised_on, raised_at, logged, fingerprint) VALUES
+                    ('a', 'overdue', '{}', '2026-11-20', '2026-11-20T04:00:00.000Z', 1, ''), ('b', 'overdue', '{}', '2026-11-20', '2026-11-20T04:00:00.000Z', 1, ''),
+                    ('c', 'due-soon', '{}', '2026-11-20', '2026-11-20T04:00:00.000Z', 0, '')
+                    """)
+            }
+        }
+        let store = try SpotCheckStore(path: path)
+        let kept = try store.lastEvaluation()
+        #expect(kept == DaemonEvaluation(day: CivilDate("2026-11-20")!, at: "2026-11-20T04:00:00.000Z", auditSeq: 7, basis: nil))
+        #expect(try store.keptAlertCounts() == [.overdue: 2, .dueSoon: 1])
     }
 }

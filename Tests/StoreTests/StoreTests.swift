@@ -46,7 +46,7 @@ struct StoreTests {
         let again = try SpotCheckStore(path: path)
         #expect(try again.calendarLayersInForce().map(\.year) == [2030])
         let applied = try again.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied == ["v1-audit-and-calendar", "v2-rosters", "v3-plans-rounds-draws", "v4-schema-repairs", "v5-procedure-and-deadlines", "v6-findings", "v7-deadline-done-index", "v8-alert-state", "v9-alert-fingerprint", "v10-step-content", "v11-round-compliance-facts", "v12-feedback-index", "v13-outbox", "v14-summary-sent", "v15-institution-by-place", "v16-institution-by-id", "v17-institution-tally", "v18-round-sample-place", "v19-round-by-state-covering", "v20-round-by-plan-covering", "v21-open-deadlines-covering"])
+        #expect(applied == ["v1-audit-and-calendar", "v2-rosters", "v3-plans-rounds-draws", "v4-schema-repairs", "v5-procedure-and-deadlines", "v6-findings", "v7-deadline-done-index", "v8-alert-state", "v9-alert-fingerprint", "v10-step-content", "v11-round-compliance-facts", "v12-feedback-index", "v13-outbox", "v14-summary-sent", "v15-institution-by-place", "v16-institution-by-id", "v17-institution-tally", "v18-round-sample-place", "v19-round-by-state-covering", "v20-round-by-plan-covering", "v21-open-deadlines-covering", "v22-evaluation-basis"])
     }
 
     @Test("loading keeps every version, the newest in force; the same bytes again change nothing")

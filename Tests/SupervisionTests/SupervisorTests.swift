@@ -92,6 +92,49 @@ struct SupervisorTests {
         #expect(nextDay == CivilDate("2026-11-21"))
     }
 
+    @Test("a restart resumes from the alerts kept while they are current: same day, nothing recorded since, same settings; else it evaluates")
+    func restartResumes() throws {
+        let now = Mutex(ShanghaiTime.noon(of: CivilDate("2026-11-20")!))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("spotcheck-supervision-\(UUID().uuidString)/db.sqlite").path
+        let supervisor = try Supervisor(databasePath: path, actor: "tester", region: "ningxia", clock: { now.withLock { $0 } })
+        _ = try supervisor.loadDemo(asOf: CivilDate("2026-11-20")!, institutions: 300, seed: 7)
+        let settings = AlertSettings()
+        let never = try supervisor.evaluateAlerts(settings: settings, starting: true, compliance: false)
+        #expect(!never.resumed, "nothing kept yet")
+        let full = try supervisor.evaluateAlerts(settings: settings, starting: false)
+        try supervisor.markLogged(full.subjects + never.subjects)
+        #expect(full.inForce.values.reduce(0, +) > 0)
+        // The daemon restarted on the same day, nothing recorded: the kept alerts are reported as in force.
+        let resumed = try supervisor.evaluateAlerts(settings: settings, starting: true, compliance: false)
+        #expect(resumed.resumed)
+        #expect(resumed.inForce == full.inForce, "the counts a full evaluation gave")
+        let seq = try supervisor.lastChange()
+        #expect(resumed.entries.isEmpty && resumed.seenSeq == seq)
+        // Other settings: evaluated.
+        #expect(!(try supervisor.evaluateAlerts(settings: AlertSettings(escalateAfterWorkdays: 9), starting: true, compliance: false)).resumed)
+        // A CLI write: evaluated until an evaluation after READY=1 finds the state current and stamps it.
+        let rates = SamplingRates(normal: Rate(num: 5, den: 100), high: Rate(num: 20, den: 100))
+        _ = try supervisor.createPlan(year: 2027, jurisdiction: "640000", category: .lawyer, rates: rates, rounds: 2, months: "5,10")
+        let afterWrite = try supervisor.evaluateAlerts(settings: settings, starting: true, compliance: false)
+        #expect(!afterWrite.resumed && afterWrite.raised == 0)
+        let store = try SpotCheckStore(path: path)
+        let written = try supervisor.lastChange()
+        #expect(try store.lastEvaluation()?.auditSeq != written, "the first pass writes nothing")
+        _ = try supervisor.evaluateAlerts(settings: settings, starting: false)
+        #expect(try store.lastEvaluation()?.auditSeq == written, "stamped as current")
+        #expect(try supervisor.evaluateAlerts(settings: settings, starting: true, compliance: false).resumed)
+        // Three days on (a Monday): evaluated and caught up; its entries, if never logged (a
+        // crash before they were), come back on the restart that resumes.
+        now.withLock { $0 = $0.addingTimeInterval(3 * 86_400) }
+        let monday = try supervisor.evaluateAlerts(settings: settings, starting: true, compliance: false)
+        #expect(!monday.resumed && monday.caughtUpSince == .some(CivilDate("2026-11-20")))
+        #expect(monday.raised > 0, "overdue alerts are raised again on a working day")
+        let restarted = try supervisor.evaluateAlerts(settings: settings, starting: true, compliance: false)
+        #expect(restarted.resumed)
+        #expect(Set(restarted.subjects) == Set(monday.subjects) && !restarted.subjects.isEmpty)
+        #expect(restarted.inForce[.overdue] == monday.inForce[.overdue] && restarted.inForce[.escalated] == monday.inForce[.escalated])
+    }
+
     @Test("failures classify to sysexits codes")
     func failures() {
         #expect(Failure(UsageError("x")).kind == .usage)

@@ -473,6 +473,16 @@ enum Migrations {
                           condition: Column("done_on") == nil)
             try db.drop(index: "deadline_open_by_due")
         }
+        migrator.registerMigration("v22-evaluation-basis") { db in
+            // The settings the last evaluation used (EvaluationBasis, JSON): a restart on the day
+            // evaluated, with nothing recorded since and the same settings, reports the alerts
+            // kept instead of evaluating every open deadline before READY=1. NULL for the
+            // evaluation kept before, which a restart evaluates again.
+            try db.alter(table: "daemon_evaluation") { t in t.add(column: "basis", .text) }
+            // The alerts kept, counted by kind for the status line, from an index and not the
+            // rows (each holds its alert's JSON).
+            try db.create(index: "alert_state_by_kind", on: "alert_state", columns: ["kind"])
+        }
         return migrator
     }
 }

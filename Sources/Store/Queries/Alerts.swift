@@ -18,7 +18,10 @@ public struct AlertStateChange: Sendable {
     public var cleared: [String]
     /// The outbox rows that tell the raised transitions to their destinations (issue 11).
     public var notifications: [OutboxDraft]
-    public init(day: CivilDate, raised: [Alert], refreshed: [Alert] = [], cleared: [String], notifications: [OutboxDraft] = []) {
+    /// The settings evaluated with, kept with the evaluation.
+    public var basis: EvaluationBasis?
+    public init(day: CivilDate, raised: [Alert], refreshed: [Alert] = [], cleared: [String], notifications: [OutboxDraft] = [], basis: EvaluationBasis? = nil) {
+        self.basis = basis
         self.day = day
         self.raised = raised
         self.refreshed = refreshed
@@ -45,12 +48,16 @@ extension SpotCheckStore {
             kept.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM alert_state") ?? 0)  // from the key index, not the rows
             let rows = try Row.fetchCursor(db, sql: "SELECT subject, kind, fingerprint, raised_on FROM alert_state\(filter)", arguments: arguments)
             while let row = try rows.next() {
-                let text: String = row[1]
-                guard let kind = AlertKind(rawValue: text) else { throw StoreError.corrupt("alert_state.kind: stored value \"\(text)\" is not one of \(AlertKind.allCases.map(\.rawValue))") }
-                kept[row[0]] = KeptAlert(kind: kind, fingerprint: row[2], raisedOn: (row[3] as String?).flatMap { CivilDate($0) })
+                kept[row[0]] = KeptAlert(kind: try Self.keptKind(row[1]), fingerprint: row[2], raisedOn: (row[3] as String?).flatMap { CivilDate($0) })
             }
             return kept
         }
+    }
+
+    /// A kept row's kind, or why it cannot be one.
+    static func keptKind(_ text: String) throws(StoreError) -> AlertKind {
+        guard let kind = AlertKind(rawValue: text) else { throw StoreError.corrupt("alert_state.kind: stored value \"\(text)\" is not one of \(AlertKind.allCases.map(\.rawValue))") }
+        return kind
     }
 
     /// How an alert is kept: JSON with sorted keys, so that equal alerts have equal text.
@@ -111,8 +118,30 @@ extension SpotCheckStore {
             for alert in change.refreshed {
                 try refresh.execute(arguments: [Self.alertJSON(alert), alert.fingerprint, alert.subject, alert.kind.rawValue])
             }
-            try Stored(DaemonEvaluation(day: change.day, at: at, auditSeq: seq)).save(db)
+            try Stored(DaemonEvaluation(day: change.day, at: at, auditSeq: seq, basis: change.basis)).save(db)
             return seq
+        }
+    }
+
+    /// Stamps an evaluation that changed no alert: the alerts kept are those in force on `day`
+    /// with `basis`, as of the last audit entry (bookkeeping, no audit entry). Refused when
+    /// anything was recorded since `expectedSeq`.
+    public func stampEvaluation(day: CivilDate, basis: EvaluationBasis, expectedSeq: Int64) throws(StoreError) {
+        try write { db in
+            try Self.checkSnapshot(db, expectedSeq)
+            try Stored(DaemonEvaluation(day: day, at: now(), auditSeq: expectedSeq, basis: basis)).save(db)
+        }
+    }
+
+    /// How many alerts are kept, by kind (from the index on kind, not the rows).
+    public func keptAlertCounts() throws(StoreError) -> [AlertKind: Int] {
+        try read { db in
+            var counts: [AlertKind: Int] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT kind, count(*) FROM alert_state INDEXED BY alert_state_by_kind GROUP BY kind")
+            while let row = try rows.next() {
+                counts[try Self.keptKind(row[0])] = row[1]
+            }
+            return counts
         }
     }
 
