@@ -90,7 +90,7 @@ let package = Package(
             name: "Supervision",
             dependencies: [
                 "Store", "Import", "Records", "Regulation", "Draw", "Rosters", "WorkingDays", "ReferenceData",
-                "Fingerprint", "Publication", "DemoData",
+                "Fingerprint", "Publication", "DemoData", "Parallel",
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
             swiftSettings: strict),

@@ -28,6 +28,22 @@ public enum Parallel {
         return results.withLock { results in items.indices.map { results[$0]! } }
     }
 
+    /// Runs two independent pieces of work at once, on two cores when there are, and returns
+    /// both results.
+    public static func both<First: Sendable, Second: Sendable>(_ first: @Sendable () -> First, _ second: @Sendable () -> Second) -> (First, Second) {
+        let firstResult = Mutex<First?>(nil), secondResult = Mutex<Second?>(nil)
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            if index == 0 {
+                let value = first()
+                firstResult.withLock { $0 = value }
+            } else {
+                let value = second()
+                secondResult.withLock { $0 = value }
+            }
+        }
+        return (firstResult.withLock { $0! }, secondResult.withLock { $0! })
+    }
+
     /// Four parts a core: enough for uneven parts to even out.
     public static var defaultParts: Int { cores * 4 }
 

@@ -150,9 +150,39 @@ public struct Alert: Sendable, Hashable, Codable {
 
     /// Every figure of the alert in one string: equal alerts, equal fingerprints. The store keeps
     /// it beside the alert so that an evaluation compares strings, not decoded values.
-    public var fingerprint: String {
-        // The parts' UTF-8 appended to one buffer and made a string once: every alert's
-        // fingerprint is taken on every evaluation.
+    public var fingerprint: String { String(decoding: fingerprintBytes(), as: UTF8.self) }
+
+    /// Whether `kept` is this alert's ``fingerprint``, compared byte for byte without making the
+    /// string: every alert in force is compared on every evaluation.
+    public func hasFingerprint(_ kept: String) -> Bool {
+        let bytes = fingerprintBytes()
+        guard kept.utf8.count == bytes.count else { return false }
+        return kept.utf8.withContiguousStorageIfAvailable { stored in
+            bytes.withUnsafeBytes { Self.sameBytes(UnsafeRawBufferPointer(stored), $0) }
+        } ?? kept.utf8.elementsEqual(bytes)
+    }
+
+    /// Two buffers of equal length compared eight bytes at a time (the standard library has no
+    /// memcmp, and a byte loop costs a fingerprint's length in iterations).
+    static func sameBytes(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset + 8 <= first.count {
+            if first.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != second.loadUnaligned(fromByteOffset: offset, as: UInt64.self) { return false }
+            offset += 8
+        }
+        while offset < first.count {
+            if first[offset] != second[offset] { return false }
+            offset += 1
+        }
+        return true
+    }
+
+    /// The order alerts are listed and kept in: by kind, then subject.
+    public static func byKindAndSubject(_ first: Alert, _ second: Alert) -> Bool { (first.kind, first.subject) < (second.kind, second.subject) }
+
+    private func fingerprintBytes() -> [UInt8] {
+        // The parts' UTF-8 appended to one buffer: every alert's fingerprint is taken on every
+        // evaluation.
         var bytes: [UInt8] = []
         bytes.reserveCapacity(192)
         func add(_ figure: String) {
@@ -163,7 +193,7 @@ public struct Alert: Sendable, Hashable, Codable {
         add(kind.rawValue); add(subject); add(article); add(round ?? ""); add(inspection ?? ""); add(institution ?? ""); add(jurisdiction ?? "")
         add(category ?? ""); add(deadline?.description ?? ""); add(overdueWorkdays); add(provisional ? "1" : "0"); add(detail)
         add(count); add(year); add(rule?.rawValue ?? "")
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 }
 
@@ -266,21 +296,21 @@ public enum AlertRules {
     public static func transitions(kept: [String: KeptAlert], now current: [Alert], reminderDay: CivilDate?) -> (raised: [Alert], refreshed: [Alert], cleared: [String]) {
         var raised: [Alert] = []
         var refreshed: [Alert] = []
-        var seen = Set<String>(minimumCapacity: current.count)
+        // Each alert in force takes its subject out (one hash per alert, not a lookup and a
+        // set of those seen): what is left is cleared.
+        var remaining = kept
         for alert in current {
-            seen.insert(alert.subject)
-            guard let old = kept[alert.subject], old.kind == alert.kind else {
+            guard let old = remaining.removeValue(forKey: alert.subject), old.kind == alert.kind else {
                 raised.append(alert)
                 continue
             }
             if alert.kind.remindsDaily, let reminderDay, let last = old.raisedOn, last < reminderDay {
                 raised.append(alert)
-            } else if old.fingerprint != alert.fingerprint {
+            } else if !alert.hasFingerprint(old.fingerprint) {
                 refreshed.append(alert)
             }
         }
-        let cleared = kept.keys.filter { !seen.contains($0) }.sorted()
-        return (raised, refreshed, cleared)
+        return (raised, refreshed, remaining.keys.sorted())
     }
 
     /// The entries to log for alerts raised together: each alert on its own while a kind has at

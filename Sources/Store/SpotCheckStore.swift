@@ -18,6 +18,9 @@ public final class SpotCheckStore: Sendable {
     private let reader: any DatabaseReader
     /// The writer pool, opened on the first write.
     private let writer: Mutex<DatabasePool?>
+    /// A second read-only connection, opened on first use, for a read that runs beside the
+    /// reader's on another core (the daemon's kept alerts while the alerts in force are computed).
+    private let sideReader = Mutex<DatabaseQueue?>(nil)
     private let access: FileAccess
     /// The writer's page cache, in KiB.
     private let writerCacheKiB: Int
@@ -111,6 +114,24 @@ public final class SpotCheckStore: Sendable {
     func read<T>(_ query: (Database) throws -> T) throws(StoreError) -> T {
         do {
             return try reader.read { db in try query(db) }
+        } catch {
+            throw StoreError.wrapping(error, "database read failed")
+        }
+    }
+
+    /// Reads a consistent snapshot on the side connection, so that it can run while another
+    /// thread reads through the main one.
+    func readBeside<T>(_ query: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            let queue = try sideReader.withLock { (opened: inout DatabaseQueue?) throws -> DatabaseQueue in
+                if let opened { return opened }
+                var configuration = Self.configuration()
+                configuration.readonly = true
+                let queue = try DatabaseQueue(path: path, configuration: configuration)
+                opened = queue
+                return queue
+            }
+            return try queue.read { db in try query(db) }
         } catch {
             throw StoreError.wrapping(error, "database read failed")
         }

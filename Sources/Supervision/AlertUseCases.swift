@@ -1,4 +1,5 @@
 import Foundation
+import Parallel
 import Rosters
 public import Records
 public import Regulation
@@ -46,12 +47,14 @@ extension Supervisor {
     public func alerts(asOf day: CivilDate? = nil, settings: AlertSettings = AlertSettings()) throws -> [Alert] {
         let layers = try calendarLayersInForce()
         return try alerts(asOf: day ?? today, settings: settings, layers: layers, calendar: WorkingDayCalendar(region: Region(name: region), layers: layers),
-                          compliance: true)
+                          compliance: true, ordered: true)
     }
 
     /// The alerts with the calendar layers already read (one read per evaluation); the yearly
-    /// rules' alerts only with `compliance`.
-    func alerts(asOf day: CivilDate, settings: AlertSettings, layers: [CalendarLayer], calendar: WorkingDayCalendar, compliance withCompliance: Bool) throws -> [Alert] {
+    /// rules' alerts only with `compliance`; by kind and subject when `ordered` (the daemon
+    /// orders only the transitions it writes).
+    func alerts(asOf day: CivilDate, settings: AlertSettings, layers: [CalendarLayer], calendar: WorkingDayCalendar, compliance withCompliance: Bool,
+                ordered: Bool) throws -> [Alert] {
         // Only deadlines that can be due soon or overdue: a range read up to the due-soon horizon.
         let horizon = calendar.add(dueSoonWorkdays + 1, to: day).value
         var tracked = try openDeadlines(asOf: day, dueThrough: horizon, calendar: calendar).map { row in
@@ -97,7 +100,7 @@ extension Supervisor {
         for year in (day.components.month == 1 ? [day.year - 1, day.year] : [day.year]) where withCompliance {
             result += AlertRules.complianceAlerts(try compliance(year: year, asOf: day, settings: settings.compliance, sampledBelow: false).rows)
         }
-        return result.sorted { ($0.kind, $0.subject) < ($1.kind, $1.subject) }
+        return ordered ? result.sorted(by: Alert.byKindAndSubject) : result
     }
 
     /// The alert state the daemon keeps.
@@ -127,10 +130,18 @@ extension Supervisor {
             let last = try store.lastEvaluation()
             let layers = try calendarLayersInForce()
             let calendar = WorkingDayCalendar(region: Region(name: region), layers: layers)
-            let current = try alerts(asOf: day, settings: settings, layers: layers, calendar: calendar, compliance: compliance)
+            // Only the daemon writes the kept state: it is read on a connection of its own, on
+            // another core, while the alerts in force are computed.
+            let excluded = compliance ? [] : AlertKind.allCases.filter(\.isCompliance)
+            let (currentRead, keptRead) = Parallel.both(
+                { Result { try alerts(asOf: day, settings: settings, layers: layers, calendar: calendar, compliance: compliance, ordered: false) } },
+                { [store] in Result { () throws(StoreError) in try store.keptAlerts(except: excluded, beside: true) } })
+            let current = try currentRead.get(), kept = try keptRead.get()
             let reminderDay = calendar.isWorkingDay(day) ? day : nil
-            let kept = try store.keptAlerts(except: compliance ? [] : AlertKind.allCases.filter(\.isCompliance))
-            let (raised, refreshed, cleared) = AlertRules.transitions(kept: kept, now: current, reminderDay: reminderDay)
+            var (raised, refreshed, cleared) = AlertRules.transitions(kept: kept, now: current, reminderDay: reminderDay)
+            // In the order `spotcheck alerts` lists them: the order they are enqueued and kept.
+            raised.sort(by: Alert.byKindAndSubject)
+            refreshed.sort(by: Alert.byKindAndSubject)
             // Refused when the CLI recorded something meanwhile: evaluate again on the newer state.
             let applied: Bool
             var seenSeq = seq

@@ -28,7 +28,14 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses `yyyy-MM-dd` exactly (four-digit year, two-digit month and day).
     public init?(_ text: some StringProtocol) {
-        let bytes = Array(text.utf8)
+        // Read in place: every stored date is parsed on every read, and a copy of its bytes
+        // into an array costs more than the parse.
+        let parsed = text.utf8.withContiguousStorageIfAvailable(Self.parse) ?? Array(text.utf8).withUnsafeBufferPointer(Self.parse)
+        guard let parsed else { return nil }
+        self = parsed
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> CivilDate? {
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
@@ -40,7 +47,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
             return value
         }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
-        self.init(year: year, month: month, day: day)
+        return CivilDate(year: year, month: month, day: day)
     }
 
     /// Year, month and day (civil from days, Hinnant).

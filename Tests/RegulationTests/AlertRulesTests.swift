@@ -61,6 +61,18 @@ struct AlertRulesTests {
         var moved = alert
         moved.overdueWorkdays = 8
         #expect(moved.fingerprint != alert.fingerprint)
+        // Compared in place, byte for byte: equal only to its own text, whichever byte differs
+        // (in the first eight, in the middle, in the last few) or when one is a prefix.
+        var bytes = Array(alert.fingerprint.utf8)
+        #expect(alert.hasFingerprint(String(decoding: bytes, as: UTF8.self)), "its own text, in another string's storage")
+        for offset in [0, 7, 8, bytes.count / 2, bytes.count - 1] {
+            var changed = bytes
+            changed[offset] ^= 0x01
+            #expect(!alert.hasFingerprint(String(decoding: changed, as: UTF8.self)), "byte \(offset) differs")
+        }
+        bytes.removeLast()
+        #expect(!alert.hasFingerprint(String(decoding: bytes, as: UTF8.self)) && !alert.hasFingerprint(alert.fingerprint + "x") && !alert.hasFingerprint(""))
+        #expect(!alert.hasFingerprint(moved.fingerprint))
     }
 
     @Test("an overdue alert is raised again on a later working day (a reminder), at most once a day; a due-soon one is not")
