@@ -12,15 +12,16 @@ public final class SpotCheckStore: Sendable {
     public let path: String
     /// The wall clock the audit log stamps entries with (injectable for tests and the daemon).
     let clock: @Sendable () -> Date
-    /// Reads go here: a read-only connection when the file is already migrated (so that a
+    /// Reads go here: read-only connections when the file is already migrated (so that a
     /// command that only reads, or refuses its input, leaves the file byte-for-byte as it was),
-    /// otherwise the pool.
-    private let reader: any DatabaseReader
+    /// otherwise the pool (`nil` here).
+    private let readOnly: Bool
+    /// The read-only connections not in use. A read takes one and puts it back; when every one
+    /// is busy (reads on two threads at once: the daemon reads its kept alerts on another core
+    /// while it computes the alerts in force), it opens another, kept for the next time.
+    private let idleReaders: Mutex<[DatabaseQueue]>
     /// The writer pool, opened on the first write.
     private let writer: Mutex<DatabasePool?>
-    /// A second read-only connection, opened on first use, for a read that runs beside the
-    /// reader's on another core (the daemon's kept alerts while the alerts in force are computed).
-    private let sideReader = Mutex<DatabaseQueue?>(nil)
     private let access: FileAccess
     /// The writer's page cache, in KiB.
     private let writerCacheKiB: Int
@@ -43,7 +44,8 @@ public final class SpotCheckStore: Sendable {
                 configuration.readonly = true
                 let queue = try DatabaseQueue(path: path, configuration: configuration)
                 if try queue.read({ db in try Migrations.migrator.hasCompletedMigrations(db) }) {
-                    reader = queue
+                    readOnly = true
+                    idleReaders = Mutex([queue])
                     writer = Mutex(nil)
                     return
                 }
@@ -52,8 +54,24 @@ public final class SpotCheckStore: Sendable {
             }
         }
         let pool = try Self.openPool(path: path, access: access, cacheKiB: writerCacheKiB)
-        reader = pool
+        readOnly = false
+        idleReaders = Mutex([])
         writer = Mutex(pool)
+    }
+
+    /// A read-only connection not in use, opened when every one is busy; give it back with
+    /// ``returnReader(_:)``. `nil` when reads go to the pool (it reads concurrently itself).
+    private func takeReader() throws -> DatabaseQueue? {
+        guard readOnly else { return nil }
+        if let idle = idleReaders.withLock({ $0.popLast() }) { return idle }
+        var configuration = Self.configuration()
+        configuration.readonly = true
+        return try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    private func returnReader(_ connection: DatabaseQueue?) {
+        guard let connection else { return }
+        idleReaders.withLock { $0.append(connection) }
     }
 
     static func configuration() -> Configuration {
@@ -113,25 +131,9 @@ public final class SpotCheckStore: Sendable {
     /// Reads a consistent snapshot.
     func read<T>(_ query: (Database) throws -> T) throws(StoreError) -> T {
         do {
-            return try reader.read { db in try query(db) }
-        } catch {
-            throw StoreError.wrapping(error, "database read failed")
-        }
-    }
-
-    /// Reads a consistent snapshot on the side connection, so that it can run while another
-    /// thread reads through the main one.
-    func readBeside<T>(_ query: (Database) throws -> T) throws(StoreError) -> T {
-        do {
-            let queue = try sideReader.withLock { (opened: inout DatabaseQueue?) throws -> DatabaseQueue in
-                if let opened { return opened }
-                var configuration = Self.configuration()
-                configuration.readonly = true
-                let queue = try DatabaseQueue(path: path, configuration: configuration)
-                opened = queue
-                return queue
-            }
-            return try queue.read { db in try query(db) }
+            guard let connection = try takeReader() else { return try pool.read { db in try query(db) } }
+            defer { returnReader(connection) }
+            return try connection.read { db in try query(db) }
         } catch {
             throw StoreError.wrapping(error, "database read failed")
         }
@@ -140,7 +142,9 @@ public final class SpotCheckStore: Sendable {
     /// Reads a consistent snapshot without blocking the caller's thread (the daemon's path).
     func read<T: Sendable>(_ query: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do {
-            return try await reader.read { db in try query(db) }
+            guard let connection = try takeReader() else { return try await pool.read { db in try query(db) } }
+            defer { returnReader(connection) }
+            return try await connection.read { db in try query(db) }
         } catch {
             throw StoreError.wrapping(error, "database read failed")
         }

@@ -55,6 +55,27 @@ extension Supervisor {
     /// orders only the transitions it writes).
     func alerts(asOf day: CivilDate, settings: AlertSettings, layers: [CalendarLayer], calendar: WorkingDayCalendar, compliance withCompliance: Bool,
                 ordered: Bool) throws -> [Alert] {
+        var result = try deadlineAlerts(asOf: day, settings: settings, calendar: calendar) + checklistAlerts(asOf: day)
+        // A missing notice: one alert per year whose provisional days open deadlines reach into.
+        for year in day.year...(day.year + 1) {
+            guard let span = calendar.provisionalSpan(in: year, from: day) else { continue }
+            let count = try store.countOpenDeadlines(dueFrom: span.first, startedBy: span.last)
+            if let alert = AlertRules.provisionalAlert(year: year, reasons: calendar.provisionalReasons(from: span.first, through: span.last), count: count) {
+                result.append(alert)
+            }
+        }
+        let nationalYears = Set(layers.filter { $0.region == .national }.map(\.year))
+        if let notice = AlertRules.noticeAlert(on: day, nationalYearsLoaded: nationalYears) { result.append(notice) }
+        // The yearly rules (Art. 8, 9, 11): this year's warnings and violations, and through
+        // January last year's, final once it has ended (too few rounds is then a violation).
+        for year in (day.components.month == 1 ? [day.year - 1, day.year] : [day.year]) where withCompliance {
+            result += AlertRules.complianceAlerts(try compliance(year: year, asOf: day, settings: settings.compliance, sampledBelow: false).rows)
+        }
+        return ordered ? result.sorted(by: Alert.byKindAndSubject) : result
+    }
+
+    /// The deadlines' and findings' alerts (Art. 13–16) as of `day`.
+    func deadlineAlerts(asOf day: CivilDate, settings: AlertSettings, calendar: WorkingDayCalendar) throws -> [Alert] {
         // Only deadlines that can be due soon or overdue: a range read up to the due-soon horizon.
         let horizon = calendar.add(dueSoonWorkdays + 1, to: day).value
         var tracked = try openDeadlines(asOf: day, dueThrough: horizon, calendar: calendar).map { row in
@@ -72,8 +93,12 @@ extension Supervisor {
                                            status: Deadlines.status(of: deadline, on: day, dueSoonWithin: dueSoonWorkdays, calendar: calendar),
                                            finding: id))
         }
-        var result = AlertRules.alerts(for: tracked, escalateAfter: settings.escalateAfterWorkdays, calendar: calendar)
-        // Art. 9: an ended inspection whose record leaves out an item (the report is refused until it is made good).
+        return AlertRules.alerts(for: tracked, escalateAfter: settings.escalateAfterWorkdays, calendar: calendar)
+    }
+
+    /// Art. 9: each ended inspection whose record leaves out an item (the report is refused until it is made good).
+    func checklistAlerts(asOf day: CivilDate) throws -> [Alert] {
+        var result: [Alert] = []
         var checklists = ChecklistCache()
         for record in try store.coverageRecords(roundsIn: .ended) {
             guard let ended = record.ended, ended <= day else { continue }
@@ -85,22 +110,7 @@ extension Supervisor {
                                     category: record.category.rawValue, detail: missing.joined(separator: ", ")))
             }
         }
-        // A missing notice: one alert per year whose provisional days open deadlines reach into.
-        for year in day.year...(day.year + 1) {
-            guard let span = calendar.provisionalSpan(in: year, from: day) else { continue }
-            let count = try store.countOpenDeadlines(dueFrom: span.first, startedBy: span.last)
-            if let alert = AlertRules.provisionalAlert(year: year, reasons: calendar.provisionalReasons(from: span.first, through: span.last), count: count) {
-                result.append(alert)
-            }
-        }
-        let nationalYears = Set(layers.filter { $0.region == .national }.map(\.year))
-        if let notice = AlertRules.noticeAlert(on: day, nationalYearsLoaded: nationalYears) { result.append(notice) }
-        // The yearly rules (Art. 8, 9, 11): this year's warnings and violations, and through
-        // January last year's, final once it has ended (too few rounds is then a violation).
-        for year in (day.components.month == 1 ? [day.year - 1, day.year] : [day.year]) where withCompliance {
-            result += AlertRules.complianceAlerts(try compliance(year: year, asOf: day, settings: settings.compliance, sampledBelow: false).rows)
-        }
-        return ordered ? result.sorted(by: Alert.byKindAndSubject) : result
+        return result
     }
 
     /// The alert state the daemon keeps.
@@ -135,7 +145,7 @@ extension Supervisor {
             let excluded = compliance ? [] : AlertKind.allCases.filter(\.isCompliance)
             let (currentRead, keptRead) = Parallel.both(
                 { Result { try alerts(asOf: day, settings: settings, layers: layers, calendar: calendar, compliance: compliance, ordered: false) } },
-                { [store] in Result { () throws(StoreError) in try store.keptAlerts(except: excluded, beside: true) } })
+                { [store] in Result { () throws(StoreError) in try store.keptAlerts(except: excluded) } })
             let current = try currentRead.get(), kept = try keptRead.get()
             let reminderDay = calendar.isWorkingDay(day) ? day : nil
             var (raised, refreshed, cleared) = AlertRules.transitions(kept: kept, now: current, reminderDay: reminderDay)

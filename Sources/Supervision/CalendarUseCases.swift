@@ -115,6 +115,13 @@ enum BuiltInCalendar {
 }
 
 extension Supervisor {
+    /// Starts parsing the shipped calendar files on another thread, for a process that will
+    /// need them after its other set-up (the daemon: configuration, signals, the database);
+    /// the first read of the calendar waits for it if it has not finished.
+    public static func prepareBuiltInCalendar() {
+        DispatchQueue.global(qos: .userInitiated).async { _ = BuiltInCalendar.layers }
+    }
+
     /// The layers in force: per region and year, the newest loaded file, else the built-in layer.
     public func calendarLayersInForce() throws(StoreError) -> [CalendarLayer] {
         var byKey: [String: CalendarLayer] = [:]

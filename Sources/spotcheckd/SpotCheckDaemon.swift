@@ -53,6 +53,7 @@ struct SpotCheckDaemon: AsyncParsableCommand {
     }
 
     func run() async throws {
+        Supervisor.prepareBuiltInCalendar()
         let deployment: Deployment
         do {
             deployment = try await self.deployment()

@@ -3,6 +3,7 @@ import Fingerprint
 import GRDB
 import Records
 @testable import Store
+import Synchronization
 import Testing
 import WorkingDays
 
@@ -47,6 +48,29 @@ struct StoreTests {
         #expect(try again.calendarLayersInForce().map(\.year) == [2030])
         let applied = try again.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
         #expect(applied == ["v1-audit-and-calendar", "v2-rosters", "v3-plans-rounds-draws", "v4-schema-repairs", "v5-procedure-and-deadlines", "v6-findings", "v7-deadline-done-index", "v8-alert-state", "v9-alert-fingerprint", "v10-step-content", "v11-round-compliance-facts", "v12-feedback-index", "v13-outbox", "v14-summary-sent", "v15-institution-by-place", "v16-institution-by-id", "v17-institution-tally", "v18-round-sample-place", "v19-round-by-state-covering", "v20-round-by-plan-covering", "v21-open-deadlines-covering", "v22-evaluation-basis"])
+    }
+
+    @Test("reads on two threads at once each get a read-only connection of their own, and the file stays as it was")
+    func concurrentReads() throws {
+        let path = temporaryDatabasePath()
+        do { _ = try SpotCheckStore(path: path).loadCalendarLayers([layerFile(year: 2030, offDay: "2030-01-01")], actor: "test") }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let store = try SpotCheckStore(path: path)  // migrated: reads go to read-only connections
+        // Each read waits, inside its transaction, for the other to be inside its own: on one
+        // shared connection the second could not start until the first had given up.
+        let inside = Mutex(0), met = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            let years = try? store.read { db -> [Int] in
+                inside.withLock { $0 += 1 }
+                let deadline = ContinuousClock.now + .seconds(10)
+                while inside.withLock({ $0 }) < 2 && ContinuousClock.now < deadline { usleep(1000) }
+                if inside.withLock({ $0 }) == 2 { met.withLock { $0 += 1 } }
+                return try Int.fetchAll(db, sql: "SELECT year FROM calendar_layer_version")
+            }
+            #expect(years == [2030])
+        }
+        #expect(met.withLock { $0 } == 2, "both reads were open at the same time")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 
     @Test("loading keeps every version, the newest in force; the same bytes again change nothing")

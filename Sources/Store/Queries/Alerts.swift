@@ -39,9 +39,8 @@ extension SpotCheckStore {
     /// The alert state as kept, undecoded: per subject its kind, the fingerprint the evaluator
     /// compares with ``Alert/fingerprint`` of the alert in force, and the day it was raised; without
     /// the `excluded` kinds (the daemon's first pass leaves the yearly rules' alerts for the second).
-    /// `beside`: on the side connection, so that it can run while another thread reads.
-    public func keptAlerts(except excluded: [AlertKind] = [], beside: Bool = false) throws(StoreError) -> [String: KeptAlert] {
-        let query = { (db: Database) throws -> [String: KeptAlert] in
+    public func keptAlerts(except excluded: [AlertKind] = []) throws(StoreError) -> [String: KeptAlert] {
+        try read { db in
             var kept: [String: KeptAlert] = [:]
             let filter = excluded.isEmpty ? "" : " WHERE kind NOT IN (\(excluded.map { _ in "?" }.joined(separator: ", ")))"
             let arguments = StatementArguments(excluded.map(\.rawValue))
@@ -53,7 +52,6 @@ extension SpotCheckStore {
             }
             return kept
         }
-        return beside ? try readBeside(query) : try read(query)
     }
 
     /// A kept row's kind, or why it cannot be one.
