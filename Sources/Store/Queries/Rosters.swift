@@ -97,8 +97,10 @@ extension SpotCheckStore {
             for rowID in plan.replacedRowIDs {
                 try close.execute(arguments: [versionID, rowID])
             }
-            try E.insert(plan.added, version: versionID, in: db)
-            try E.insert(plan.changed, version: versionID, in: db)
+            // In key order: the roster's indexes lead with the key (or with a handful of places),
+            // so each row lands beside the one before instead of on a random page. In file order,
+            // a first import of 100,000 institutions spent a third of its time splitting pages.
+            try E.insert((plan.added + plan.changed).sorted { $0.key < $1.key }, version: versionID, in: db)
             if E.kind == .institutions { try Self.writeInstitutionTally(db, version: versionID) }
             result.version = versionID
             return result
