@@ -117,6 +117,37 @@ struct RosterStoreTests {
         #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(DISTINCT version) FROM institution_tally") } == 2)
     }
 
+    @Test("a first import of 12,000 institutions builds the roster's indexes after its rows, from their own definitions: the same schema, every row indexed")
+    func largeFirstImport() throws {
+        let store = try store()
+        let definitions = { try store.read { db in try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'institution' ORDER BY name")
+            .map { "\($0["name"] as String): \($0["sql"] as String? ?? "")" } } }
+        // Where each index starts in the file: a rebuilt index is written afresh, elsewhere.
+        let roots = { try store.read { db in try Int.fetchAll(db, sql: "SELECT rootpage FROM sqlite_master WHERE tbl_name = 'institution' AND type = 'index' ORDER BY name") } }
+        let before = try definitions(), rootsBefore = try roots()
+        #expect(before.count == 4, "the table and its three indexes")
+        let places = ["640104", "640105", "640202"]
+        let entries = (0..<12_000).map { institution($0, places[$0 % 3], risk: $0 % 10 == 0 ? .high : .normal) }
+        _ = try store.importInstitutions(entries.shuffled(), scope: nil, source: source("big.csv"), actor: "ops", dryRun: false)
+        #expect(try definitions() == before)
+        let rootsRebuilt = try roots()
+        #expect(zip(rootsBefore, rootsRebuilt).allSatisfy { $0 != $1 }, "each index was made again")
+        let (integrity, byID, byPlace, highRisk) = try store.read { db in
+            (try String.fetchAll(db, sql: "PRAGMA integrity_check"),
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM institution INDEXED BY institution_by_id WHERE id > ''"),
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM institution INDEXED BY institution_by_place WHERE jurisdiction > ''"),
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM institution INDEXED BY institution_high_risk WHERE risk = 'high'"))
+        }
+        #expect(integrity == ["ok"], "every index holds every row")
+        #expect(byID == 12_000 && byPlace == 12_000 && highRisk == 1_200)
+        // A later import of a few changes goes row by row, into the indexes as they are.
+        var changed = entries
+        changed[7] = institution(7, "640105", name: "改名")
+        let result = try store.importInstitutions(changed, scope: nil, source: source("big2.csv"), actor: "ops", dryRun: false)
+        #expect(result.changed == 1 && result.added == 0)
+        #expect(try definitions() == before && (try roots()) == rootsRebuilt, "the indexes as they were")
+    }
+
     @Test("a dry run reports the changes and writes nothing")
     func dryRun() throws {
         let store = try store()
