@@ -54,6 +54,9 @@ public struct DaemonEvaluation: Codable, Sendable, Hashable {
 /// and the last audit entry are those of the last evaluation, the alerts kept are the alerts in
 /// force, and a restart can report them without evaluating again.
 public struct EvaluationBasis: Codable, Sendable, Hashable {
+    /// The program that evaluated, as a file (path, size, modification time): an upgrade may
+    /// change the rules or the calendar compiled in. `nil` if unknown (never equal to a kept one).
+    public var program: String?
     /// The deployment's region (its calendar's regional layer).
     public var region: String
     /// A deadline is due soon this many working days ahead.
@@ -61,7 +64,8 @@ public struct EvaluationBasis: Codable, Sendable, Hashable {
     /// An overdue deadline escalates after this many working days.
     public var escalateAfterWorkdays: Int
 
-    public init(region: String, dueSoonWorkdays: Int, escalateAfterWorkdays: Int) {
+    public init(region: String, dueSoonWorkdays: Int, escalateAfterWorkdays: Int, program: String?) {
+        self.program = program
         self.region = region
         self.dueSoonWorkdays = dueSoonWorkdays
         self.escalateAfterWorkdays = escalateAfterWorkdays

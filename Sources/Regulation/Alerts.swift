@@ -165,6 +165,7 @@ public struct Alert: Sendable, Hashable, Codable {
     /// Two buffers of equal length compared eight bytes at a time (the standard library has no
     /// memcmp, and a byte loop costs a fingerprint's length in iterations).
     static func sameBytes(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> Bool {
+        assert(first.count == second.count)
         var offset = 0
         while offset + 8 <= first.count {
             if first.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != second.loadUnaligned(fromByteOffset: offset, as: UInt64.self) { return false }
@@ -297,10 +298,11 @@ public enum AlertRules {
         var raised: [Alert] = []
         var refreshed: [Alert] = []
         // Each alert in force takes its subject out (one hash per alert, not a lookup and a
-        // set of those seen): what is left is cleared.
+        // set of those seen): what is left is cleared. (A subject twice in force compares with
+        // the kept alert both times.)
         var remaining = kept
         for alert in current {
-            guard let old = remaining.removeValue(forKey: alert.subject), old.kind == alert.kind else {
+            guard let old = remaining.removeValue(forKey: alert.subject) ?? kept[alert.subject], old.kind == alert.kind else {
                 raised.append(alert)
                 continue
             }

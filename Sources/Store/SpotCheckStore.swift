@@ -12,9 +12,9 @@ public final class SpotCheckStore: Sendable {
     public let path: String
     /// The wall clock the audit log stamps entries with (injectable for tests and the daemon).
     let clock: @Sendable () -> Date
-    /// Reads go here: read-only connections when the file is already migrated (so that a
-    /// command that only reads, or refuses its input, leaves the file byte-for-byte as it was),
-    /// otherwise the pool (`nil` here).
+    /// Whether reads go to read-only connections (the file was already migrated when opened, so
+    /// a command that only reads, or refuses its input, leaves it byte-for-byte as it was) rather
+    /// than to the writer pool.
     private let readOnly: Bool
     /// The read-only connections not in use. A read takes one and puts it back; when every one
     /// is busy (reads on two threads at once: the daemon reads its kept alerts on another core

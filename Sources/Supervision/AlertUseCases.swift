@@ -131,7 +131,8 @@ extension Supervisor {
     public func evaluateAlerts(settings: AlertSettings, notify: NotifySettings = NotifySettings(), starting: Bool, compliance: Bool = true,
                                foldAll: Bool = false) throws -> AlertEvaluation {
         let day = today
-        let basis = EvaluationBasis(region: region, dueSoonWorkdays: dueSoonWorkdays, escalateAfterWorkdays: settings.escalateAfterWorkdays)
+        let basis = EvaluationBasis(region: region, dueSoonWorkdays: dueSoonWorkdays, escalateAfterWorkdays: settings.escalateAfterWorkdays,
+                                    program: Self.program)
         if starting, !compliance, !foldAll, let resumed = try resume(day: day, basis: basis, settings: settings) { return resumed }
         var attempt = 0
         while true {
@@ -163,8 +164,9 @@ extension Supervisor {
                         try store.stampEvaluation(day: day, basis: basis, expectedSeq: seq)
                         applied = true
                     } catch {
-                        guard case .refused = error, attempt < 5 else { throw error }
-                        applied = false
+                        guard case .refused = error else { throw error }
+                        // Bookkeeping only: after five tries the stamp waits for the next evaluation.
+                        applied = attempt >= 5
                     }
                 } else {
                     // Nothing to write (a restart, or a wake-up that changed nothing): no write
@@ -194,15 +196,25 @@ extension Supervisor {
         }
     }
 
+    /// The running executable as a file: its path, size and modification time, which an upgrade
+    /// changes (one stat, once a process).
+    static let program: String? = {
+        guard let path = Bundle.main.executablePath.map({ URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }),
+              let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = attributes[.size] as? NSNumber, let modified = attributes[.modificationDate] as? Date else { return nil }
+        return "\(path) \(size) \(modified.timeIntervalSince1970)"
+    }()
+
     /// A restart's first pass without evaluating: when the last evaluation was of `day`, with
     /// `basis`, and nothing was recorded since, the deadline alerts kept are those in force (their
     /// statuses change only with the day, the records and the settings). Reports their counts and
     /// the entries not yet logged (a crash between the two); the second pass evaluates as always.
     func resume(day: CivilDate, basis: EvaluationBasis, settings: AlertSettings) throws(StoreError) -> AlertEvaluation? {
         let seq = try store.lastAuditSeq()
-        guard let last = try store.lastEvaluation(), last.day == day, last.auditSeq == seq, last.basis == basis else { return nil }
+        guard basis.program != nil, let last = try store.lastEvaluation(), last.day == day, last.auditSeq == seq, last.basis == basis else { return nil }
         let unlogged = try store.unloggedAlerts()
-        let inForce = try store.keptAlertCounts()
+        // The deadline kinds, as the first pass counts them (the yearly rules' come in the second).
+        let inForce = try store.keptAlertCounts().filter { !$0.key.isCompliance }
         return AlertEvaluation(day: day, entries: AlertRules.entries(for: unlogged.map(\.alert), foldAbove: settings.foldAbove), subjects: unlogged.map(\.subject),
                                caughtUpSince: .none, raised: 0, cleared: 0, inForce: inForce, seenSeq: seq, resumed: true)
     }

@@ -148,6 +148,21 @@ struct RosterStoreTests {
         #expect(try definitions() == before && (try roots()) == rootsRebuilt, "the indexes as they were")
     }
 
+    @Test("a large first import keeps a unique index as it is and checks it row by row: a duplicate conflict is refused, and nothing is written")
+    func largeImportKeepsUniqueIndexes() throws {
+        let store = try store()
+        let root = { try store.read { db in try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_master WHERE name = 'conflict_current'") } }
+        let before = try root()
+        #expect(before != nil)
+        var conflicts = (0..<10_500).map { Conflict(inspector: "SF\($0 % 50)", institution: "I\($0)", reason: "亲属") }
+        _ = try store.importConflicts(conflicts, source: source("c.csv"), actor: "a", dryRun: false)
+        #expect(try root() == before, "not dropped and made again")
+        conflicts += [Conflict(inspector: "SF1", institution: "J", reason: "亲属"), Conflict(inspector: "SF1", institution: "J", reason: "同学")]
+        let fresh = try self.store()
+        #expect(throws: StoreError.self) { try fresh.importConflicts(conflicts, source: source("c2.csv"), actor: "a", dryRun: false) }
+        #expect(try fresh.rosterVersions(kind: .conflicts).isEmpty)
+    }
+
     @Test("a dry run reports the changes and writes nothing")
     func dryRun() throws {
         let store = try store()

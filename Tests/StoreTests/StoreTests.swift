@@ -69,7 +69,8 @@ struct StoreTests {
             }
             #expect(years == [2030])
         }
-        #expect(met.withLock { $0 } == 2, "both reads were open at the same time")
+        // One core may run the two one after the other (libdispatch): then each read waited in vain.
+        if ProcessInfo.processInfo.activeProcessorCount > 1 { #expect(met.withLock { $0 } == 2, "both reads were open at the same time") }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 

@@ -107,7 +107,7 @@ struct SupervisorTests {
         // The daemon restarted on the same day, nothing recorded: the kept alerts are reported as in force.
         let resumed = try supervisor.evaluateAlerts(settings: settings, starting: true, compliance: false)
         #expect(resumed.resumed)
-        #expect(resumed.inForce == full.inForce, "the counts a full evaluation gave")
+        #expect(resumed.inForce == full.inForce.filter { !$0.key.isCompliance }, "the counts a full evaluation gave, the yearly rules' left to the second pass")
         let seq = try supervisor.lastChange()
         #expect(resumed.entries.isEmpty && resumed.seenSeq == seq)
         // Other settings: evaluated.
