@@ -62,19 +62,31 @@ struct SupervisorTests {
         #expect(try supervisor.auditEntries(subjectPrefix: "jurisdictions", round: nil).first?.at == "2027-01-15T08:00:00.000Z")
     }
 
+    /// A wall clock the test moves.
+    final class MovableClock: Sendable {
+        let instant: Mutex<Date>
+        init(_ start: Date) { instant = Mutex(start) }
+    }
+
+    /// The demo deployment as of 20 November 2026 (noon, Asia/Shanghai) on a clock the test moves.
+    static func demo() throws -> (supervisor: Supervisor, path: String, now: MovableClock) {
+        let now = MovableClock(ShanghaiTime.noon(of: CivilDate("2026-11-20")!))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("spotcheck-supervision-\(UUID().uuidString)/db.sqlite").path
+        let supervisor = try Supervisor(databasePath: path, actor: "tester", region: "ningxia", clock: { now.instant.withLock { $0 } })
+        _ = try supervisor.loadDemo(asOf: CivilDate("2026-11-20")!, institutions: 300, seed: 7)
+        return (supervisor, path, now)
+    }
+
     @Test("an evaluation that changes nothing writes nothing, and each evaluation tells the audit entry it saw, so a later write is still to evaluate")
     func evaluationThatChangesNothing() throws {
-        let now = Mutex(ShanghaiTime.noon(of: CivilDate("2026-11-20")!))
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("spotcheck-supervision-\(UUID().uuidString)/db.sqlite").path
-        let supervisor = try Supervisor(databasePath: path, actor: "tester", region: "ningxia", clock: { now.withLock { $0 } })
-        _ = try supervisor.loadDemo(asOf: CivilDate("2026-11-20")!, institutions: 300, seed: 7)
+        let (supervisor, path, now) = try Self.demo()
         let first = try supervisor.evaluateAlerts(settings: AlertSettings(), starting: true)
         #expect(first.raised > 0, "the demo has overdue items as of 20 November")
         let afterFirst = try supervisor.lastChange()
         #expect(first.seenSeq == afterFirst, "its own transitions' entry is seen")
         let store = try SpotCheckStore(path: path)
         let kept = try store.lastEvaluation()
-        now.withLock { $0 = $0.addingTimeInterval(600) }
+        now.instant.withLock { $0 = $0.addingTimeInterval(600) }
         let again = try supervisor.evaluateAlerts(settings: AlertSettings(), starting: true)
         #expect(again.raised == 0 && again.cleared == 0)
         let afterAgain = try supervisor.lastChange(), keptAgain = try store.lastEvaluation()
@@ -86,7 +98,7 @@ struct SupervisorTests {
         let afterPlan = try supervisor.lastChange()
         #expect(afterPlan > again.seenSeq)
         // The next day changes the day evaluated: written, though no alert moved.
-        now.withLock { $0 = $0.addingTimeInterval(86_400) }
+        now.instant.withLock { $0 = $0.addingTimeInterval(86_400) }
         _ = try supervisor.evaluateAlerts(settings: AlertSettings(), starting: false)
         let nextDay = try store.lastEvaluation()?.day
         #expect(nextDay == CivilDate("2026-11-21"))
@@ -94,10 +106,7 @@ struct SupervisorTests {
 
     @Test("a restart resumes from the alerts kept while they are current: same day, nothing recorded since, same settings; else it evaluates")
     func restartResumes() throws {
-        let now = Mutex(ShanghaiTime.noon(of: CivilDate("2026-11-20")!))
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("spotcheck-supervision-\(UUID().uuidString)/db.sqlite").path
-        let supervisor = try Supervisor(databasePath: path, actor: "tester", region: "ningxia", clock: { now.withLock { $0 } })
-        _ = try supervisor.loadDemo(asOf: CivilDate("2026-11-20")!, institutions: 300, seed: 7)
+        let (supervisor, path, now) = try Self.demo()
         let settings = AlertSettings()
         let never = try supervisor.evaluateAlerts(settings: settings, starting: true, compliance: false)
         #expect(!never.resumed, "nothing kept yet")
@@ -125,7 +134,7 @@ struct SupervisorTests {
         #expect(try supervisor.evaluateAlerts(settings: settings, starting: true, compliance: false).resumed)
         // Three days on (a Monday): evaluated and caught up; its entries, if never logged (a
         // crash before they were), come back on the restart that resumes.
-        now.withLock { $0 = $0.addingTimeInterval(3 * 86_400) }
+        now.instant.withLock { $0 = $0.addingTimeInterval(3 * 86_400) }
         let monday = try supervisor.evaluateAlerts(settings: settings, starting: true, compliance: false)
         #expect(!monday.resumed && monday.caughtUpSince == .some(CivilDate("2026-11-20")))
         #expect(monday.raised > 0, "overdue alerts are raised again on a working day")

@@ -90,29 +90,25 @@ let benchmarks: @Sendable () -> Void = {
     let wakeUps = BenchmarkMetric.custom("context switches in 60 s idle (all threads)", polarity: .prefersSmaller, useScalingFactor: false)
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock], timeUnits: .milliseconds, maxDuration: .seconds(60), maxIterations: 15)
 
-    Benchmark("spotcheckd start to READY=1, 1M inspections", configuration: .init(metrics: [.wallClock, peak])) { benchmark in
-        for _ in benchmark.scaledIterations {
-            benchmark.startMeasurement()
-            let pid = workspace.start(spotcheckd, ["--log", "stderr"], extra: ["NOTIFY_SOCKET": notifyPath])
-            _ = notify.wait(for: "READY=1")
-            benchmark.stopMeasurement()
-            benchmark.measurement(peak, status(pid, "VmHWM") / 1024)
-            kill(pid, SIGTERM)
-            workspace.reap(pid)
+    /// Starts measured from the spawn to READY=1, each with its peak memory; `beforeEach` runs
+    /// unmeasured before each start.
+    func starts(_ name: String, beforeEach: @escaping @Sendable () -> Void = {}) {
+        Benchmark(name, configuration: .init(metrics: [.wallClock, peak])) { benchmark in
+            for _ in benchmark.scaledIterations {
+                beforeEach()
+                benchmark.startMeasurement()
+                let pid = workspace.start(spotcheckd, ["--log", "stderr"], extra: ["NOTIFY_SOCKET": notifyPath])
+                _ = notify.wait(for: "READY=1")
+                benchmark.stopMeasurement()
+                benchmark.measurement(peak, status(pid, "VmHWM") / 1024)
+                kill(pid, SIGTERM)
+                workspace.reap(pid)
+            }
         }
     }
-
-    Benchmark("spotcheckd start to READY=1 after a CLI write while down (evaluates first), 1M inspections", configuration: .init(metrics: [.wallClock, peak])) { benchmark in
-        for _ in benchmark.scaledIterations {
-            workspace.run(spotcheck, ["finding", "add", inspection, "--text", "benchmark write while down"], extra: ["SPOTCHECK_NOW": "2026-12-01T10:00:00+08:00"])
-            benchmark.startMeasurement()
-            let pid = workspace.start(spotcheckd, ["--log", "stderr"], extra: ["NOTIFY_SOCKET": notifyPath])
-            _ = notify.wait(for: "READY=1")
-            benchmark.stopMeasurement()
-            benchmark.measurement(peak, status(pid, "VmHWM") / 1024)
-            kill(pid, SIGTERM)
-            workspace.reap(pid)
-        }
+    starts("spotcheckd start to READY=1, 1M inspections")
+    starts("spotcheckd start to READY=1 after a CLI write while down (evaluates first), 1M inspections") {
+        workspace.run(spotcheck, ["finding", "add", inspection, "--text", "benchmark write while down"], extra: ["SPOTCHECK_NOW": "2026-12-01T10:00:00+08:00"])
     }
 
     Benchmark("spotcheckd: a CLI write (finding add) seen, 1M inspections", configuration: .init(metrics: [seen], warmupIterations: 0, maxIterations: 10)) { benchmark in
