@@ -40,9 +40,7 @@ public final class SpotCheckStore: Sendable {
         access = FileAccess(group: group)
         if FileManager.default.fileExists(atPath: path) {
             do {
-                var configuration = Self.configuration()
-                configuration.readonly = true
-                let queue = try DatabaseQueue(path: path, configuration: configuration)
+                let queue = try Self.openReadOnly(path)
                 if try queue.read({ db in try Migrations.migrator.hasCompletedMigrations(db) }) {
                     readOnly = true
                     idleReaders = Mutex([queue])
@@ -64,7 +62,12 @@ public final class SpotCheckStore: Sendable {
     private func takeReader() throws -> DatabaseQueue? {
         guard readOnly else { return nil }
         if let idle = idleReaders.withLock({ $0.popLast() }) { return idle }
-        var configuration = Self.configuration()
+        return try Self.openReadOnly(path)
+    }
+
+    /// A read-only connection to `path`.
+    private static func openReadOnly(_ path: String) throws -> DatabaseQueue {
+        var configuration = configuration()
         configuration.readonly = true
         return try DatabaseQueue(path: path, configuration: configuration)
     }
