@@ -162,6 +162,6 @@ let package = Package(
         .testTarget(name: "SpotcheckCLITests", dependencies: ["spotcheck"], swiftSettings: strict),
         .testTarget(name: "SpotcheckdTests", dependencies: ["spotcheckd", "spotcheck", "Regulation"], exclude: ["Receivers"], swiftSettings: strict),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Supervision", "Regulation", "Records"], exclude: ["Receivers"], swiftSettings: strict),
-        .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport", "CSystemd", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
     ]
 )

@@ -32,9 +32,13 @@ public final class EventWaiter: @unchecked Sendable {
     private let inotify: Int32
     private let wakeup: Int32
     private var directories: [Int32: String] = [:]
+    /// The last arm found the clock set since the timer was read: the next wait says so at once.
+    private var clockChangedWhileArming = false
 
-    public init() throws(SystemError) {
-        timer = try WallClockTimer()
+    /// Makes a waiter; `setTime` is the timerfd_settime(2) its timer calls (a test may have it
+    /// report a clock change).
+    public init(setTime: @escaping WallClockTimer.SetTime = WallClockTimer.systemSetTime) throws(SystemError) {
+        timer = try WallClockTimer(setTime: setTime)
         inotify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
         guard inotify >= 0 else { throw SystemError("inotify_init1", errno) }
         wakeup = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
@@ -54,8 +58,11 @@ public final class EventWaiter: @unchecked Sendable {
         directories[descriptor] = path
     }
 
-    /// Arms the wall-clock timer for `instant` (seconds since the epoch).
-    public func arm(at instant: Double) throws(SystemError) { try timer.arm(at: instant) }
+    /// Arms the wall-clock timer for `instant` (seconds since the epoch). A clock change the arm
+    /// reports comes back from the next ``wait(timeout:)`` as the timer's ``WallClockTimer/Event/clockChanged``.
+    public func arm(at instant: Double) throws(SystemError) {
+        if try timer.arm(at: instant) { clockChangedWhileArming = true }
+    }
 
     /// Interrupts a wait in progress, or the next one.
     public func interrupt() {
@@ -66,6 +73,10 @@ public final class EventWaiter: @unchecked Sendable {
     /// Waits until the timer fires or is cancelled by a clock change, a watched file changes,
     /// ``interrupt()`` is called, or `timeout` passes (`nil`: no timeout).
     public func wait(timeout: Duration?) async -> Wakes {
+        if clockChangedWhileArming {
+            clockChangedWhileArming = false
+            return Wakes(timer: .clockChanged)
+        }
         let milliseconds: Int32 = timeout.map { Int32(clamping: max($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000, 0)) } ?? -1
         // A thread of its own for each wait, not a dispatch worker: a wait can last until the next
         // midnight, and a worker blocked that long is one the shared pool has lost.

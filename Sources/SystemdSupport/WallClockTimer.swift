@@ -17,28 +17,56 @@ public final class WallClockTimer {
         case none
     }
 
+    /// The timerfd_settime(2) call on a descriptor with flags and a one-shot expiry (seconds and
+    /// nanoseconds), returning 0 or the errno. A value so that a test can have it report
+    /// `ECANCELED`: the real call does that only after the machine's clock was set, which a test
+    /// must never do.
+    public typealias SetTime = @Sendable (_ descriptor: Int32, _ flags: Int32, _ seconds: Int, _ nanoseconds: Int) -> Int32
+
+    /// The system's timerfd_settime(2).
+    public static let systemSetTime: SetTime = { descriptor, flags, seconds, nanoseconds in
+        var value = itimerspec()
+        value.it_value.tv_sec = seconds
+        value.it_value.tv_nsec = nanoseconds
+        return timerfd_settime(descriptor, flags, &value, nil) == 0 ? 0 : errno
+    }
+
     /// The descriptor to wait on with poll(2); readable when an event is pending.
     public let fileDescriptor: Int32
+    private let setTime: SetTime
 
-    public init() throws(SystemError) {
+    public init(setTime: @escaping SetTime = WallClockTimer.systemSetTime) throws(SystemError) {
         let descriptor = timerfd_create(CLOCK_REALTIME, Int32(TFD_CLOEXEC | TFD_NONBLOCK))
         guard descriptor >= 0 else { throw SystemError("timerfd_create", errno) }
         fileDescriptor = descriptor
+        self.setTime = setTime
     }
 
     deinit { close(fileDescriptor) }
 
     /// Arms the timer for `instant`, in seconds since the epoch on the wall clock (an instant in
-    /// the past fires at once).
-    public func arm(at instant: Double) throws(SystemError) {
+    /// the past fires at once). Returns true when the wall clock was set since the timer was last
+    /// armed and that change was not read: the caller should plan again, as on a
+    /// ``Event/clockChanged`` read.
+    @discardableResult
+    public func arm(at instant: Double) throws(SystemError) -> Bool {
         let seconds = instant.rounded(.down)
-        var value = itimerspec()
-        value.it_value.tv_sec = Int(max(seconds, 0))
-        value.it_value.tv_nsec = Int(max(instant - seconds, 0) * 1_000_000_000)
-        if value.it_value.tv_sec == 0 && value.it_value.tv_nsec == 0 { value.it_value.tv_nsec = 1 }  // zero would disarm
-        guard timerfd_settime(fileDescriptor, Int32(TFD_TIMER_ABSTIME) | Int32(TFD_TIMER_CANCEL_ON_SET), &value, nil) == 0 else {
-            throw SystemError("timerfd_settime", errno)
+        let wholeSeconds = Int(max(seconds, 0))
+        var nanoseconds = Int(max(instant - seconds, 0) * 1_000_000_000)
+        if wholeSeconds == 0 && nanoseconds == 0 { nanoseconds = 1 }  // zero would disarm
+        let flags = Int32(TFD_TIMER_ABSTIME) | Int32(TFD_TIMER_CANCEL_ON_SET)
+        var clockChanged = false
+        for _ in 0..<3 {
+            let code = setTime(fileDescriptor, flags, wholeSeconds, nanoseconds)
+            if code == 0 { return clockChanged }
+            // Linux fails the call with ECANCELED when the clock was set while the timer was
+            // armed and nobody read it since (a clock step between a wake and the next arm). The
+            // failure takes that event, so the next call arms the timer.
+            guard code == ECANCELED else { throw SystemError("timerfd_settime", code) }
+            clockChanged = true
         }
+        // Set again between every try: Linux has armed the timer anyway, and the caller plans again.
+        return true
     }
 
     /// Disarms the timer.
@@ -65,7 +93,7 @@ public final class WallClockTimer {
 }
 
 /// A failed system call: its name and errno.
-public struct SystemError: Error, CustomStringConvertible, Sendable {
+public struct SystemError: Error, CustomStringConvertible, Equatable, Sendable {
     public var call: String
     public var code: Int32
     public init(_ call: String, _ code: Int32) {

@@ -1,4 +1,6 @@
+import CSystemd
 import Glibc
+import Synchronization
 import SystemdSupport
 import Testing
 
@@ -49,5 +51,35 @@ struct WallClockTimerTests {
         let wakes = await waiter.wait(timeout: .seconds(5))
         #expect(wakes.changedFiles.contains(directory + "/file"))
         #expect(wakes.timer == .none)
+    }
+
+    @Test("a clock set before an arm (timerfd_settime fails with ECANCELED): the arm tries again, arms the timer, and the next wait reports the clock change at once")
+    func clockSetBeforeArm() async throws {
+        let calls = Mutex(0)
+        // The first call reports what Linux reports after a clock step nobody read; the rest are real.
+        let waiter = try EventWaiter { descriptor, flags, seconds, nanoseconds in
+            let call = calls.withLock { count in
+                count += 1
+                return count
+            }
+            return call == 1 ? ECANCELED : WallClockTimer.systemSetTime(descriptor, flags, seconds, nanoseconds)
+        }
+        try waiter.arm(at: WallClockTimer.systemNow() + 3600)
+        #expect(calls.withLock { $0 } == 2, "tried again")
+        let started = WallClockTimer.systemNow()
+        #expect(await waiter.wait(timeout: .seconds(5)).timer == .clockChanged)
+        #expect(WallClockTimer.systemNow() - started < 1, "at once, without waiting for the timer")
+        var armed = itimerspec()
+        timerfd_gettime(waiter.timer.fileDescriptor, &armed)
+        #expect(armed.it_value.tv_sec > 3000, "the retry armed the timer for the hour")
+        // Reported once: the next wait waits for the timer again.
+        try waiter.arm(at: WallClockTimer.systemNow() + 0.2)
+        #expect(await waiter.wait(timeout: .seconds(5)).timer == .expired)
+    }
+
+    @Test("another timerfd_settime error is thrown, naming the call")
+    func otherArmError() throws {
+        let timer = try WallClockTimer { _, _, _, _ in EINVAL }
+        #expect(throws: SystemError("timerfd_settime", EINVAL)) { try timer.arm(at: WallClockTimer.systemNow() + 1) }
     }
 }
