@@ -82,16 +82,11 @@ extension Supervisor {
             TrackedDeadline(round: row.round, jurisdiction: row.jurisdiction, category: row.category.rawValue, deadline: row.deadline,
                             status: Deadlines.status(of: row.deadline, on: day, dueSoonWithin: dueSoonWorkdays, calendar: calendar))
         }
-        var plans: [String: Plan] = [:]
-        for finding in try store.findings(openAt: day) {
-            guard let due = finding.rectifyBy, let id = finding.id else { continue }
-            if plans[finding.round] == nil { plans[finding.round] = try store.plan(ofRound: finding.round) }
-            guard let plan = plans[finding.round] else { continue }
-            let deadline = Deadline(rule: .rectification, institution: finding.institution, from: finding.foundOn, due: due,
-                                    doneOn: finding.closedOn, provisional: false, reasons: [])
-            tracked.append(TrackedDeadline(round: finding.round, jurisdiction: plan.jurisdiction, category: plan.category.rawValue, deadline: deadline,
-                                           status: Deadlines.status(of: deadline, on: day, dueSoonWithin: dueSoonWorkdays, calendar: calendar),
-                                           finding: id))
+        for item in try rectificationDeadlines(openAt: day) {
+            tracked.append(TrackedDeadline(round: item.finding.round, jurisdiction: item.plan.jurisdiction, category: item.plan.category.rawValue,
+                                           deadline: item.deadline,
+                                           status: Deadlines.status(of: item.deadline, on: day, dueSoonWithin: dueSoonWorkdays, calendar: calendar),
+                                           finding: item.id))
         }
         return AlertRules.alerts(for: tracked, escalateAfter: settings.escalateAfterWorkdays, calendar: calendar)
     }

@@ -381,21 +381,37 @@ extension Supervisor {
         try store.findings(round: round, openAt: day)
     }
 
-    /// The open findings with a rectification date, as deadlines (Art. 16) at the end of `day`.
-    func findingDeadlines(asOf day: CivilDate, calendar: WorkingDayCalendar) throws -> [DeadlineView] {
+    /// An open finding with a rectification date, as a deadline (Art. 16), with its round's plan.
+    struct FindingDeadline {
+        var finding: Finding
+        var id: Int64
+        var plan: Plan
+        var deadline: Deadline
+    }
+
+    /// The findings open at the end of `day` that have a rectification date, as deadlines (Art. 16):
+    /// the one reading behind both `deadlines` and the alerts.
+    func rectificationDeadlines(openAt day: CivilDate) throws -> [FindingDeadline] {
         var plans: [String: Plan] = [:]
-        return try store.findings(openAt: day).compactMap { finding -> DeadlineView? in
+        return try store.findings(openAt: day).compactMap { finding -> FindingDeadline? in
             guard let due = finding.rectifyBy, let id = finding.id else { return nil }
             if plans[finding.round] == nil { plans[finding.round] = try store.plan(ofRound: finding.round) }
             guard let plan = plans[finding.round] else { return nil }
             let deadline = Deadline(rule: .rectification, institution: finding.institution, from: finding.foundOn, due: due, doneOn: finding.closedOn,
                                     provisional: false, reasons: [])
-            let status = Deadlines.status(of: deadline, on: day, dueSoonWithin: dueSoonWorkdays, calendar: calendar)
+            return FindingDeadline(finding: finding, id: id, plan: plan, deadline: deadline)
+        }
+    }
+
+    /// The open findings with a rectification date, as deadlines (Art. 16) at the end of `day`.
+    func findingDeadlines(asOf day: CivilDate, calendar: WorkingDayCalendar) throws -> [DeadlineView] {
+        try rectificationDeadlines(openAt: day).map { item in
+            let status = Deadlines.status(of: item.deadline, on: day, dueSoonWithin: dueSoonWorkdays, calendar: calendar)
             let workdays: Int = if case let .overdue(workdays) = status { workdays } else { 0 }
-            return DeadlineView(round: finding.round, inspection: "\(finding.round)/\(finding.institution)", institution: finding.institution,
-                                article: 16, step: "rectification", due: due, status: status.name, doneOn: nil, overdueWorkdays: workdays,
-                                provisional: false, reasons: ["finding \(id): \(finding.text)"], jurisdiction: plan.jurisdiction,
-                                category: plan.category.rawValue)
+            return DeadlineView(round: item.finding.round, inspection: "\(item.finding.round)/\(item.finding.institution)", institution: item.finding.institution,
+                                article: 16, step: "rectification", due: item.deadline.due, status: status.name, doneOn: nil, overdueWorkdays: workdays,
+                                provisional: false, reasons: ["finding \(item.id): \(item.finding.text)"], jurisdiction: item.plan.jurisdiction,
+                                category: item.plan.category.rawValue)
         }
     }
 }
