@@ -154,3 +154,38 @@ public let millionInspections = """
     PRAGMA wal_checkpoint(TRUNCATE);
     """
 
+/// The notify socket systemd would listen on: a datagram socket bound at `path` (any socket
+/// left there is removed first).
+public final class NotifySocket: @unchecked Sendable {
+    let descriptor: Int32
+
+    public init(path: String) {
+        unlink(path)
+        descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in path.utf8.enumerated() { raw[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        precondition(bound == 0, "bind \(path)")
+    }
+
+    deinit { close(descriptor) }
+
+    /// Datagrams until one contains `text`, which is returned; stops the run if none comes within
+    /// `seconds`.
+    @discardableResult
+    public func wait(for text: String, seconds: Int32 = 60) -> String {
+        while true {
+            var descriptor = pollfd(fd: self.descriptor, events: Int16(POLLIN), revents: 0)
+            precondition(poll(&descriptor, 1, seconds * 1000) == 1, "no \(text) within \(seconds) s")
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = recv(self.descriptor, &buffer, buffer.count, 0)
+            let message = String(decoding: buffer[0..<max(count, 0)], as: UTF8.self)
+            if message.contains(text) { return message }
+        }
+    }
+}

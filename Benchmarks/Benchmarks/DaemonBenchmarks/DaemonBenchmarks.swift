@@ -15,36 +15,6 @@ import Foundation
 let workspace = Workspace("spotcheck-daemon-benchmark")
 let notifyPath = workspace.directory.appendingPathComponent("notify").path
 
-/// The notify socket systemd would listen on.
-final class NotifySocket: @unchecked Sendable {
-    let descriptor: Int32
-    init(path: String) {
-        unlink(path)
-        descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            for (index, byte) in path.utf8.enumerated() { raw[index] = byte }
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        precondition(bound == 0, "bind \(path)")
-    }
-
-    /// Datagrams until one contains `text`; stops the run if none comes within 30 s.
-    func wait(for text: String) -> String {
-        while true {
-            var descriptor = pollfd(fd: self.descriptor, events: Int16(POLLIN), revents: 0)
-            precondition(poll(&descriptor, 1, 30_000) == 1, "no \(text) within 30 s")
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            let count = recv(self.descriptor, &buffer, buffer.count, 0)
-            let message = String(decoding: buffer[0..<max(count, 0)], as: UTF8.self)
-            if message.contains(text) { return message }
-        }
-    }
-}
-
 /// A field of /proc/PID/status, in its unit (kB for memory), summed over the threads for context switches.
 func status(_ pid: pid_t, _ field: String) -> Int {
     let text = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""

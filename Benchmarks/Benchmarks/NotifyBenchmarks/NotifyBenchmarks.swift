@@ -119,7 +119,7 @@ let benchmarks: @Sendable () -> Void = {
             _ = sql(drain, "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = '2000-01-01T00:00:00.000Z', delivered_at = NULL, last_error = NULL")
             let notify = drain.directory.appendingPathComponent("notify").path
             unlink(notify)
-            let socket = Socket(path: notify)
+            let socket = NotifySocket(path: notify)
             let pid = drain.start(spotcheckd, ["--log", "stderr"], extra: ["NOTIFY_SOCKET": notify])
             socket.wait(for: "READY=1")
             let started = ContinuousClock.now
@@ -162,34 +162,6 @@ let benchmarks: @Sendable () -> Void = {
         _ = millionReady
         for _ in benchmark.scaledIterations {
             million.run(spotcheck, ["calendar", "is-workday", "2026-12-01"])
-        }
-    }
-}
-
-/// The notify socket systemd would listen on.
-final class Socket: @unchecked Sendable {
-    let descriptor: Int32
-    init(path: String) {
-        descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            for (index, byte) in path.utf8.enumerated() { raw[index] = byte }
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        precondition(bound == 0, "bind \(path)")
-    }
-    deinit { close(descriptor) }
-
-    func wait(for text: String) {
-        while true {
-            var descriptor = pollfd(fd: self.descriptor, events: Int16(POLLIN), revents: 0)
-            precondition(poll(&descriptor, 1, 60_000) == 1, "no \(text) within 60 s")
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            let count = recv(self.descriptor, &buffer, buffer.count, 0)
-            if String(decoding: buffer[0..<max(count, 0)], as: UTF8.self).contains(text) { return }
         }
     }
 }
