@@ -55,24 +55,53 @@ public final class DeliveryWorker: Service, Sendable {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5)))
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: Self.concurrency)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        do {
-            let supervisor = try open()
-            let reset = try supervisor.resetInterruptedDeliveries()
-            if reset > 0 { logger.notice("\(reset) deliveries left mid-attempt by the last stop are pending again", metadata: ["OUTBOX_RESET": "\(reset)"]) }
+        if let supervisor = await cancelWhenGracefulShutdown({ await self.openOutbox() }) {
             await cancelWhenGracefulShutdown { await self.loop(client, supervisor) }
-        } catch {
-            try? await client.shutdown()
-            throw error
         }
         try await client.shutdown()
+    }
+
+    /// The worker's connection, with the attempts the last stop left in flight set pending again;
+    /// retried with a backoff (a busy or full database at start), `nil` once shut down.
+    func openOutbox() async -> Supervisor? {
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                let supervisor = try open()
+                let reset = try supervisor.resetInterruptedDeliveries()
+                if reset > 0 { logger.notice("\(reset) deliveries left mid-attempt by the last stop are pending again", metadata: ["OUTBOX_RESET": "\(reset)"]) }
+                return supervisor
+            } catch {
+                failures += 1
+                await backOff(after: error, failures: failures)
+            }
+        }
+        return nil
+    }
+
+    /// Says why (the first failure and every tenth), then waits 5 s doubling to 5 min: never
+    /// stop silently, never spin.
+    func backOff(after error: any Error, failures: Int) async {
+        if failures == 1 || failures.isMultiple(of: 10) {
+            logger.error("delivery failed (\(failures) in a row): \(error)", metadata: ["ERROR": "\(error)"])
+        }
+        await wakeup.wait(timeout: min(5 * pow(2, Double(min(failures - 1, 6))), 300))
     }
 
     func loop(_ client: HTTPClient, _ supervisor: Supervisor) async {
         var lastPrune: Date?
         var failures = 0
+        // Outcomes a busy database kept from being written: written before the next claim, so that
+        // their rows neither stay delivering until the next start nor go out twice.
+        var unwritten: [(outcomes: [DeliveryOutcome], batch: [OutboxEntry], settings: NotifySettings)] = []
         while !Task.isCancelled {
             let settings = settings.withLock { $0 }
             do {
+                while let held = unwritten.first {
+                    let written = try finish(held.outcomes, supervisor)
+                    unwritten.removeFirst()
+                    logDead(held.outcomes, of: held.batch, written: written, settings: held.settings)
+                }
                 let now = clock()
                 if lastPrune.map({ now.timeIntervalSince($0) > 3600 || now < $0 }) ?? true {
                     try supervisor.pruneDelivered(olderThanDays: settings.pruneDeliveredAfterDays)
@@ -85,25 +114,35 @@ public final class DeliveryWorker: Service, Sendable {
                     await wakeup.wait(timeout: next.map { max($0.timeIntervalSince(clock()), 0.001) })
                     continue
                 }
-                let outcomes = await deliver(batch, settings: settings, client: client, supervisor: supervisor)
-                let written = try finish(outcomes, supervisor)
-                for outcome in outcomes where written.contains(outcome.id) {
-                    guard case let .dead(error) = outcome.result, let entry = batch.first(where: { $0.id == outcome.id }) else { continue }
-                    logDead(entry, attempts: outcome.attempt, error: error, settings: settings)
+                // Quiet hours are read once a batch (the calendar tells the rest days); a failed read
+                // fails the batch before it is attempted, rather than ignoring them.
+                let quietUntil = try settings.quietHours.flatMap { try supervisor.quietUntil(clock(), quiet: $0) }
+                let outcomes = await deliver(batch, settings: settings, client: client, quietUntil: quietUntil)
+                do {
+                    let written = try finish(outcomes, supervisor)
+                    logDead(outcomes, of: batch, written: written, settings: settings)
+                } catch {
+                    unwritten.append((outcomes, batch, settings))
+                    throw error
                 }
             } catch {
-                // Never stop silently, never spin: the outbox keeps the rows; try again later.
+                // The outbox keeps the rows; try again later.
                 failures += 1
-                if failures == 1 || failures.isMultiple(of: 10) {
-                    logger.error("delivery failed (\(failures) in a row): \(error)", metadata: ["ERROR": "\(error)"])
-                }
-                await wakeup.wait(timeout: min(5 * pow(2, Double(min(failures - 1, 6))), 300))
+                await backOff(after: error, failures: failures)
             }
         }
     }
 
-    /// Writes the outcomes back, retried a few times (a busy database); the rows stay
-    /// delivering only if every try fails, and the next start sets them pending again.
+    /// Logs the batch's rows that died, once their outcome is written.
+    func logDead(_ outcomes: [DeliveryOutcome], of batch: [OutboxEntry], written: Set<Int64>, settings: NotifySettings) {
+        for outcome in outcomes where written.contains(outcome.id) {
+            guard case let .dead(error) = outcome.result, let entry = batch.first(where: { $0.id == outcome.id }) else { continue }
+            logDead(entry, attempts: outcome.attempt, error: error, settings: settings)
+        }
+    }
+
+    /// Writes the outcomes back, retried a few times (a busy database); if every try fails, the
+    /// loop holds them and writes them before its next claim.
     func finish(_ outcomes: [DeliveryOutcome], _ supervisor: Supervisor) throws -> Set<Int64> {
         var attempt = 0
         while true {
@@ -118,9 +157,7 @@ public final class DeliveryWorker: Service, Sendable {
     }
 
     /// Attempts the batch, at most ``concurrency`` at once; the outcomes in any order.
-    func deliver(_ batch: [OutboxEntry], settings: NotifySettings, client: HTTPClient, supervisor: Supervisor) async -> [DeliveryOutcome] {
-        // Quiet hours are read once a batch (the calendar tells the rest days).
-        let quietUntil = settings.quietHours.flatMap { try? supervisor.quietUntil(clock(), quiet: $0) }
+    func deliver(_ batch: [OutboxEntry], settings: NotifySettings, client: HTTPClient, quietUntil: Date?) async -> [DeliveryOutcome] {
         return await withTaskGroup(of: DeliveryOutcome.self) { group in
             var outcomes: [DeliveryOutcome] = []
             outcomes.reserveCapacity(batch.count)

@@ -38,11 +38,18 @@ public struct JournalLogHandler: LogHandler {
             guard let name = Self.fieldName(key), !Self.reserved.contains(name) else { continue }
             fields.append("\(name)=\(merged[key]!)")
         }
-        Self.send(fields)
+        // The journal refused the entry (journald stopped, its socket gone): stderr, never nothing.
+        if Self.send(fields) < 0 {
+            var fallback = StderrLogHandler(identifier: identifier)
+            fallback.metadata = metadata
+            fallback.log(event: event)
+        }
     }
 
     /// Sends `NAME=value` fields as one journal entry; values may hold any bytes, newlines too.
-    public static func send(_ fields: [String]) {
+    /// Returns sd_journal_sendv's result: negative (an errno) when the entry was not sent.
+    @discardableResult
+    public static func send(_ fields: [String]) -> Int32 {
         let bytes = fields.map { Array($0.utf8) }
         let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.reduce(0) { $0 + $1.count }, 1), alignment: 1)
         defer { storage.deallocate() }
@@ -55,7 +62,7 @@ public struct JournalLogHandler: LogHandler {
             vectors.append(iovec(iov_base: slice.baseAddress, iov_len: field.count))
             offset += field.count
         }
-        _ = vectors.withUnsafeBufferPointer { sd_journal_sendv($0.baseAddress, Int32($0.count)) }
+        return vectors.withUnsafeBufferPointer { sd_journal_sendv($0.baseAddress, Int32($0.count)) }
     }
 
     static let reserved: Set<String> = ["MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "CODE_FILE", "CODE_LINE", "CODE_FUNC"]

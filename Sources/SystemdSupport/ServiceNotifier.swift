@@ -31,7 +31,7 @@ public struct ServiceNotifier: Sendable {
     public static func watchdogPeriod() -> Duration? {
         var microseconds: UInt64 = 0
         guard sd_watchdog_enabled(0, &microseconds) > 0, microseconds > 0 else { return nil }
-        return .microseconds(Int64(microseconds))
+        return .microseconds(Int64(clamping: microseconds))
     }
 
     static func monotonicMicroseconds() -> UInt64 {

@@ -42,6 +42,13 @@ public enum LogDestination: String, CaseIterable, Sendable {
         return Self.stderrIsJournal() ? .journal : .stderr
     }
 
+    /// Where journald takes native entries (sd_journal_sendv(3) writes there).
+    public static let journalSocket = "/run/systemd/journal/socket"
+
+    /// Whether journald's socket is there: without it, sd_journal_sendv drops entries and reports
+    /// success ("fail silently if the journal is not available").
+    public static func journalAvailable() -> Bool { access(journalSocket, F_OK) == 0 }
+
     /// Whether stderr is the journal stream systemd connected (`$JOURNAL_STREAM` = "DEVICE:INODE").
     public static func stderrIsJournal() -> Bool {
         guard let text = getenv("JOURNAL_STREAM").map({ String(cString: $0) }) else { return false }

@@ -53,6 +53,9 @@ struct SpotCheckDaemon: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // A closed stderr pipe or a receiver's reset connection is an error to handle, not a
+        // signal that kills the daemon (SwiftNIO ignores SIGPIPE only once it makes a socket).
+        signal(SIGPIPE, SIG_IGN)
         Supervisor.prepareBuiltInCalendar()
         let deployment: Deployment
         do {
@@ -69,7 +72,11 @@ struct SpotCheckDaemon: AsyncParsableCommand {
             print("spotcheckd: configuration OK (\(deployment.configFile); database \(deployment.databasePath); language \(deployment.language.rawValue))")
             return
         }
-        let destination = LogDestination(rawValue: deployment.log)?.resolved ?? .stderr
+        var destination = LogDestination(rawValue: deployment.log)?.resolved ?? .stderr
+        if destination == .journal && !LogDestination.journalAvailable() {
+            FileHandle.standardError.write(Data("spotcheckd: warning no journal at \(LogDestination.journalSocket); logging to stderr\n".utf8))
+            destination = .stderr
+        }
         LoggingSystem.bootstrap { _ in
             destination == .journal ? JournalLogHandler(identifier: "spotcheckd") as any LogHandler : StderrLogHandler(identifier: "spotcheckd")
         }

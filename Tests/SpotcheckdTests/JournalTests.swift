@@ -112,6 +112,27 @@ struct JournalTests {
         #expect(((try? String(contentsOfFile: errors, encoding: .utf8)) ?? "").isEmpty, "nothing on stderr")
     }
 
+    @Test("--log journal with no journald to take the entries: its socket absent, or stale with nobody reading; every entry goes to stderr instead, none is lost",
+          .enabled(if: canRun()), arguments: ["absent", "stale"])
+    func journalAbsent(socket: String) throws {
+        let harness = try DaemonServiceTests.deployment()
+        // A private /run without journald. A stale socket (bound, then its listener gone) makes
+        // sd_journal_sendv fail with ECONNREFUSED; an absent one is caught at start.
+        let stale = "mkdir -p /run/systemd/journal && python3 -c 'import socket; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).bind(\"/run/systemd/journal/socket\")'"
+        let setUp = "mount -t tmpfs tmpfs /run" + (socket == "stale" ? " && " + stale : "")
+        let daemon = try harness.spawn("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c", setUp + " && exec \"$@\"", "sh",
+                                                            DaemonHarness.daemon, "--log", "journal", "--clock-file", harness.clockFile],
+                                       extra: ["NOTIFY_SOCKET": harness.notifyPath])
+        let ready = harness.notifications(until: "READY=1", timeout: 20)
+        #expect(ready.last?.contains("READY=1") == true, "\(ready) \(daemon.stderr)")
+        kill(daemon.pid, SIGTERM)
+        #expect(harness.wait(daemon) == 0, "\(daemon.stderr)")
+        #expect(daemon.stderr.contains("spotcheckd: info spotcheckd started:"), "the started entry on stderr: \(daemon.stderr)")
+        #expect(daemon.stderr.contains("MESSAGE_ID=219e85bdad3441218a7afa03772b59a1"), "with its fields")
+        #expect(daemon.stderr.contains("ALERT_KIND=caught-up"), "the first start's catch-up too")
+        #expect(daemon.stderr.contains("no journal at /run/systemd/journal/socket") == (socket == "absent"), "the warning when there is no socket at all")
+    }
+
     /// `journalctl -x` on the entries the test's journald wrote, with the project's catalogs
     /// compiled into a private root (the machine's catalog is not touched).
     static func explained(_ harness: DaemonHarness, _ match: String) throws -> String {
