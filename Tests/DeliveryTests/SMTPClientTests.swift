@@ -53,8 +53,8 @@ struct SMTPClientTests {
             let portFile = directory.appendingPathComponent("port-\(UUID().uuidString.prefix(4))").path
             try run("/usr/bin/python3", [SMTPClientTests.receivers.appendingPathComponent("smtp_server.py").path, certificate, key, "clerk", "s3cret", log, portFile]
                     + (starttls ? [] : ["--no-starttls"]))
-            let deadline = Date().addingTimeInterval(10)
-            while Date() < deadline {
+            let deadline = ContinuousClock.now + .seconds(10)
+            while ContinuousClock.now < deadline {
                 if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let port = Int(text) { return port }
                 usleep(20_000)
             }
@@ -67,8 +67,8 @@ struct SMTPClientTests {
             let port = Self.freePort()
             // As root, smtp-sink drops to another user once it listens (and insists on being told which).
             try run("/usr/sbin/smtp-sink", (geteuid() == 0 ? ["-u", "nobody"] : []) + options + ["127.0.0.1:\(port)", "10"])
-            let deadline = Date().addingTimeInterval(10)
-            while Date() < deadline {
+            let deadline = ContinuousClock.now + .seconds(10)
+            while ContinuousClock.now < deadline {
                 if Self.listening(port) { return port }
                 usleep(20_000)
             }

@@ -108,9 +108,9 @@ final class DaemonHarness {
 
     /// Waits for a process to exit; its exit status, or 128 + signal.
     func wait(_ running: Running, timeout: Double = 20) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = ContinuousClock.now + .seconds(timeout)
         var status: Int32 = 0
-        while Date() < deadline {
+        while ContinuousClock.now < deadline {
             let reaped = waitpid(running.pid, &status, WNOHANG)
             if reaped == running.pid { return status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F) }
             usleep(20_000)
@@ -131,8 +131,8 @@ final class DaemonHarness {
     /// Notifications until one contains `text` (the ones before it included), or all received within `timeout`.
     func notifications(until text: String, timeout: Double = 10) -> [String] {
         var received: [String] = []
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline, let message = notification(timeout: deadline.timeIntervalSinceNow) {
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        while ContinuousClock.now < deadline, let message = notification(timeout: (deadline - ContinuousClock.now).seconds) {
             received.append(message)
             if message.contains(text) { break }
         }
@@ -141,4 +141,9 @@ final class DaemonHarness {
 
     /// The stderr lines of the daemon that carry a MESSAGE_ID.
     static func entries(_ text: String) -> [String] { text.split(separator: "\n").map(String.init).filter { $0.contains("MESSAGE_ID=") } }
+}
+
+extension Duration {
+    /// In seconds, for the system calls' timeouts.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -96,9 +96,9 @@ struct DaemonServiceTests {
         let round = try #require(report["round"] as? String)
         let recorded = try harness.spotcheck(["round", "report", round, "--on", Self.day], now: Self.morning)
         #expect(recorded.status == 0, "\(recorded.stderr)")
-        let started = Date()
+        let started = ContinuousClock.now
         var cleared = false
-        while Date().timeIntervalSince(started) < 5 {
+        while ContinuousClock.now - started < .seconds(5) {
             let now = try harness.spotcheck(["alerts", "--json"]).stdout
             if !now.contains("\"deadline/\(round)/report\"") { cleared = true; break }
             usleep(100_000)

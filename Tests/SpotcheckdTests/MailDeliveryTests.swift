@@ -20,8 +20,8 @@ struct MailDeliveryTests {
         let log = "\(directory)/mail.jsonl", portFile = "\(directory)/smtp-port"
         let server = try harness.spawn("/usr/bin/python3", [Self.server, "\(directory)/cert.pem", "\(directory)/key.pem", "clerk", "s3cret", log, portFile])
         var port = 0
-        let deadline = Date().addingTimeInterval(10)
-        while port == 0, Date() < deadline {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while port == 0, ContinuousClock.now < deadline {
             port = Int((try? String(contentsOfFile: portFile, encoding: .utf8)) ?? "") ?? 0
             usleep(20_000)
         }

@@ -35,8 +35,8 @@ struct WebhookDeliveryTests {
         func start(port requested: Int? = nil) throws {
             try? FileManager.default.removeItem(atPath: portFile)
             process = try harness.spawn("/usr/bin/python3", [WebhookDeliveryTests.script, WebhookDeliveryTests.secret, log, modeFile, portFile] + (requested.map { [String($0)] } ?? []))
-            let deadline = Date().addingTimeInterval(10)
-            while Date() < deadline {
+            let deadline = ContinuousClock.now + .seconds(10)
+            while ContinuousClock.now < deadline {
                 if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let value = Int(text) {
                     port = value
                     return
@@ -96,9 +96,9 @@ struct WebhookDeliveryTests {
     /// Polls the outbox until `done` holds, or `timeout` seconds pass; the last rows read.
     @discardableResult
     static func waitForOutbox(_ harness: DaemonHarness, timeout: Double = 30, _ done: ([[String: Any]]) -> Bool) throws -> [[String: Any]] {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = ContinuousClock.now + .seconds(timeout)
         var rows = try outbox(harness)
-        while !done(rows), Date() < deadline {
+        while !done(rows), ContinuousClock.now < deadline {
             usleep(200_000)
             rows = try outbox(harness)
         }
@@ -237,11 +237,11 @@ struct WebhookDeliveryTests {
         _ = harness.notifications(until: "READY=1")
         let midway = try Self.waitForOutbox(harness, timeout: 10) { rows in (Self.states(rows)["delivering"] ?? 0) > 0 }
         #expect((Self.states(midway)["delivering"] ?? 0) > 0, "caught mid-batch: \(Self.states(midway))")
-        let stopped = Date()
+        let stopped = ContinuousClock.now
         kill(daemon.pid, SIGTERM)
         #expect(harness.notifications(until: "STOPPING=1").last?.contains("STOPPING=1") == true)
         #expect(harness.wait(daemon) == 0, "a clean exit: \(daemon.stderr)")
-        #expect(Date().timeIntervalSince(stopped) < 10, "without waiting out the receiver's 20 s")
+        #expect(ContinuousClock.now - stopped < .seconds(10), "without waiting out the receiver's 20 s")
         let rows = try Self.outbox(harness)
         #expect(Self.states(rows)["delivering"] == nil, "nothing left delivering: \(Self.states(rows))")
         #expect(rows.allSatisfy { $0["state"] as? String == "pending" && $0["attempts"] as? Int == 0 }, "the cut attempts are not counted")
