@@ -20,6 +20,8 @@ public final class Scheduler: Service, Sendable {
     private struct State {
         var reloadRequested = false
         var stopping = false
+        /// The day the wall clock was last found behind, so that it is said once.
+        var clockBehind: CivilDate?
     }
 
     private let initial: Deployment
@@ -73,6 +75,14 @@ public final class Scheduler: Service, Sendable {
         if let since = evaluation.caughtUpSince {
             journal.event(.caughtUp, AlertMessages.caughtUp(count: evaluation.raised, since: since?.description, language: deployment.language),
                           fields: ["SINCE": "\(since?.description ?? "never")", "ALERT_COUNT": "\(evaluation.raised)"])
+        }
+        let warnBehind = state.withLock { state in
+            defer { state.clockBehind = evaluation.clockBehind }
+            return evaluation.clockBehind != nil && state.clockBehind != evaluation.clockBehind
+        }
+        if warnBehind, let clockDay = evaluation.clockBehind {
+            logger.warning("the wall clock reads \(clockDay), before \(evaluation.day) already evaluated; the alerts stay as of \(evaluation.day) until it gets there",
+                           metadata: ["CLOCK_DAY": "\(clockDay)", "EVALUATED_DAY": "\(evaluation.day)"])
         }
         journal.log(evaluation.entries, day: evaluation.day)
         try supervisor.markLogged(evaluation.subjects)

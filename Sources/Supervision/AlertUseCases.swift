@@ -39,6 +39,8 @@ public struct AlertEvaluation: Sendable {
     /// Whether the alerts kept were taken as in force without evaluating (a restart on the day
     /// last evaluated, nothing recorded since, the same settings).
     public var resumed = false
+    /// The wall clock's day, when it is behind the day evaluated (a day already evaluated holds).
+    public var clockBehind: CivilDate? = nil
 }
 
 extension Supervisor {
@@ -125,10 +127,19 @@ extension Supervisor {
     /// transaction, for every destination `notify` routes it to.
     public func evaluateAlerts(settings: AlertSettings, notify: NotifySettings = NotifySettings(), starting: Bool, compliance: Bool = true,
                                foldAll: Bool = false) throws -> AlertEvaluation {
-        let day = today
+        // The daemon's day never goes back. A clock set behind a day already evaluated (or not
+        // yet synchronized) would clear alerts and raise them again once it is right, each
+        // transition logged and delivered twice: the day last evaluated holds until the clock
+        // reaches it. (`spotcheck alerts --as-of` still answers for any day.)
+        let clockDay = today
+        let day = try store.lastEvaluation().map { max($0.day, clockDay) } ?? clockDay
+        let behind = day > clockDay ? clockDay : nil
         let basis = EvaluationBasis(region: region, dueSoonWorkdays: dueSoonWorkdays, escalateAfterWorkdays: settings.escalateAfterWorkdays,
                                     program: Self.program)
-        if starting, !compliance, !foldAll, let resumed = try resume(day: day, basis: basis, settings: settings) { return resumed }
+        if starting, !compliance, !foldAll, var resumed = try resume(day: day, basis: basis, settings: settings) {
+            resumed.clockBehind = behind
+            return resumed
+        }
         var attempt = 0
         while true {
             attempt += 1
@@ -187,7 +198,7 @@ extension Supervisor {
             for alert in current { inForce[alert.kind, default: 0] += 1 }
             return AlertEvaluation(day: day, entries: AlertRules.entries(for: unlogged.map(\.alert), foldAbove: settings.foldAbove, foldAll: catchingUp || foldAll),
                                    subjects: unlogged.map(\.subject), caughtUpSince: catchingUp ? .some(last?.day) : .none,
-                                   raised: raised.count, cleared: cleared.count, inForce: inForce, seenSeq: seenSeq)
+                                   raised: raised.count, cleared: cleared.count, inForce: inForce, seenSeq: seenSeq, clockBehind: behind)
         }
     }
 

@@ -144,6 +144,29 @@ struct SupervisorTests {
         #expect(restarted.inForce[.overdue] == monday.inForce[.overdue] && restarted.inForce[.escalated] == monday.inForce[.escalated])
     }
 
+    @Test("the daemon's day never goes back: a clock set behind the day evaluated clears nothing and raises nothing again; once the clock is past it, it moves on")
+    func clockSetBack() throws {
+        let (supervisor, _, now) = try Self.demo()
+        let settings = AlertSettings()
+        // Evaluated on Monday 23 November.
+        now.instant.withLock { $0 = $0.addingTimeInterval(3 * 86_400) }
+        let monday = try supervisor.evaluateAlerts(settings: settings, starting: false)
+        #expect(monday.day == CivilDate("2026-11-23") && monday.raised > 0 && monday.clockBehind == nil)
+        let keptOnMonday = try supervisor.alertState().map(\.subject)
+        // The clock is set back ten days: nothing is cleared, the day held, the clock's day told.
+        now.instant.withLock { $0 = $0.addingTimeInterval(-10 * 86_400) }
+        let behind = try supervisor.evaluateAlerts(settings: settings, starting: false)
+        #expect(behind.day == CivilDate("2026-11-23") && behind.clockBehind == CivilDate("2026-11-13"))
+        #expect(behind.cleared == 0 && behind.raised == 0)
+        #expect(try supervisor.alertState().map(\.subject) == keptOnMonday, "the alerts kept are Monday's")
+        #expect(try supervisor.evaluateAlerts(settings: settings, starting: true, compliance: false).clockBehind == CivilDate("2026-11-13"), "a restart resumes Monday's too")
+        // Set right again, a day later: evaluated as of Tuesday, and no longer behind.
+        now.instant.withLock { $0 = $0.addingTimeInterval(11 * 86_400) }
+        let tuesday = try supervisor.evaluateAlerts(settings: settings, starting: false)
+        #expect(tuesday.day == CivilDate("2026-11-24") && tuesday.clockBehind == nil)
+        #expect(try supervisor.alerts(asOf: CivilDate("2026-11-13")).count < keptOnMonday.count, "--as-of still answers for an earlier day")
+    }
+
     @Test("failures classify to sysexits codes")
     func failures() {
         #expect(Failure(UsageError("x")).kind == .usage)
