@@ -98,6 +98,9 @@ public final class EventWaiter: @unchecked Sendable {
             result = Glibc.poll(&descriptors, nfds_t(descriptors.count), milliseconds)
         } while result < 0 && errno == EINTR
         var wakes = Wakes()
+        // A failed poll (ENOMEM) reads as a timeout, after a second's pause: the loop goes on
+        // looking for changes, and does not spin.
+        if result < 0 { usleep(1_000_000) }
         guard result > 0 else { return wakes }
         if descriptors[0].revents != 0 { wakes.timer = timer.read() }
         if descriptors[1].revents != 0 { (wakes.changedFiles, wakes.overflowed) = readChanges() }
