@@ -81,19 +81,23 @@ public final class Scheduler: Service, Sendable {
             return evaluation.clockBehind != nil && state.clockBehind != evaluation.clockBehind
         }
         if warnBehind, let clockDay = evaluation.clockBehind {
-            logger.warning("the wall clock reads \(clockDay), before \(evaluation.day) already evaluated; the alerts stay as of \(evaluation.day) until it gets there",
+            logger.warning("the wall clock reads \(clockDay), before \(evaluation.day) already evaluated; the alerts stay as of \(evaluation.day) until it gets there (no summaries meanwhile)",
                            metadata: ["CLOCK_DAY": "\(clockDay)", "EVALUATED_DAY": "\(evaluation.day)"])
         }
         journal.log(evaluation.entries, day: evaluation.day)
         try supervisor.markLogged(evaluation.subjects)
         // The leadership summary of a slot that has come, once (issue 11), after the full pass.
-        if compliance, let slot = try supervisor.makeSummaryIfDue(notify: deployment.notify, summary: deployment.notify.summary, alertSettings: deployment.alerts) {
+        // Not while the clock is behind the day held: a summary as of the clock's earlier day
+        // would contradict the alerts kept.
+        if compliance, evaluation.clockBehind == nil, let slot = try supervisor.makeSummaryIfDue(notify: deployment.notify, summary: deployment.notify.summary, alertSettings: deployment.alerts) {
             logger.info("the overdue summary for \(slot) is queued", metadata: ["SUMMARY_DAY": "\(slot)"])
         }
         // The next roll-over after the day evaluated, not after now: an evaluation running past
         // midnight must not skip a day; or the next summary slot, when sooner.
         var next = ShanghaiTime.startOfNextDay(after: ShanghaiTime.noon(of: evaluation.day))
-        if let slot = try supervisor.nextSummarySlot(after: clock.now(), settings: deployment.notify.summary), slot < next { next = slot }
+        if evaluation.clockBehind == nil, let slot = try supervisor.nextSummarySlot(after: clock.now(), settings: deployment.notify.summary), slot < next {
+            next = slot
+        }
         let overdue = [.overdue, .escalated, .findingOverdue].reduce(0) { $0 + (evaluation.inForce[$1] ?? 0) }
         let dueSoon = evaluation.inForce[.dueSoon] ?? 0
         let status = AlertMessages.status(overdue: overdue, dueSoon: dueSoon, nextCheck: ShanghaiTime.minute(next), language: .en)
@@ -109,11 +113,11 @@ public final class Scheduler: Service, Sendable {
         let databaseName = URL(fileURLWithPath: deployment.databasePath).lastPathComponent
         // Without an inotify watch (the user's inotify limits reached), CLI writes are looked for
         // every 2 s instead of on the event: slower, but within the 5 s promised.
-        var changePoll: Duration?
+        var watchPoll: Duration?
         do {
             try waiter.watch(directory: databaseDirectory)
         } catch {
-            changePoll = .seconds(2)
+            watchPoll = .seconds(2)
             logger.warning("cannot watch the database's directory (\(error)); CLI changes are looked for every 2 s", metadata: ["ERROR": "\(error)"])
         }
         if let file = clock.file { try waiter.watch(directory: Self.directory(of: file)) }
@@ -149,17 +153,18 @@ public final class Scheduler: Service, Sendable {
 
         try await withTaskCancellationOrGracefulShutdownHandler {
             while !state.withLock({ $0.stopping }) && !Task.isCancelled {
+                var armPoll: Duration?
                 do {
                     try waiter.arm(at: clock.machineInstant(for: next))
                 } catch {
-                    // Not expected (the arguments are valid); wake on the next ping or CLI write
-                    // instead, and arm again then.
+                    // Not expected (the arguments are valid): look at the time again in 5 s, and
+                    // arm again then.
                     logger.error("cannot arm the timer for \(ShanghaiTime.minute(next)): \(error)", metadata: ["ERROR": "\(error)"])
-                    if changePoll == nil { changePoll = .seconds(5) }
+                    armPoll = .seconds(5)
                 }
                 // The watchdog is pinged every half period from this loop, however long an evaluation took.
                 let untilPing = watchdog.map { max($0 - (monotonic.now - lastPing), .zero) }
-                let wakes = await waiter.wait(timeout: [untilPing, changePoll].compactMap { $0 }.min())
+                let wakes = await waiter.wait(timeout: [untilPing, watchPoll, armPoll].compactMap { $0 }.min())
                 if let watchdog, monotonic.now - lastPing >= watchdog { ping() }
                 let (reload, stopping) = state.withLock { state in
                     defer { state.reloadRequested = false }

@@ -73,7 +73,7 @@ public final class DeliveryWorker: Service, Sendable {
                 return supervisor
             } catch {
                 failures += 1
-                await backOff(after: error, failures: failures)
+                await backOff(after: error, failures: failures, doing: "opening the outbox")
             }
         }
         return nil
@@ -81,9 +81,9 @@ public final class DeliveryWorker: Service, Sendable {
 
     /// Says why (the first failure and every tenth), then waits 5 s doubling to 5 min: never
     /// stop silently, never spin.
-    func backOff(after error: any Error, failures: Int) async {
+    func backOff(after error: any Error, failures: Int, doing work: String = "delivery") async {
         if failures == 1 || failures.isMultiple(of: 10) {
-            logger.error("delivery failed (\(failures) in a row): \(error)", metadata: ["ERROR": "\(error)"])
+            logger.error("\(work) failed (\(failures) in a row): \(error)", metadata: ["ERROR": "\(error)"])
         }
         await wakeup.wait(timeout: min(5 * pow(2, Double(min(failures - 1, 6))), 300))
     }
@@ -92,7 +92,7 @@ public final class DeliveryWorker: Service, Sendable {
         var lastPrune: Date?
         var failures = 0
         // Outcomes a busy database kept from being written: written before the next claim, so that
-        // their rows neither stay delivering until the next start nor go out twice.
+        // their rows do not stay delivering until the next start, which would send them again.
         var unwritten: [(outcomes: [DeliveryOutcome], batch: [OutboxEntry], settings: NotifySettings)] = []
         while !Task.isCancelled {
             let settings = settings.withLock { $0 }
@@ -107,6 +107,9 @@ public final class DeliveryWorker: Service, Sendable {
                     try supervisor.pruneDelivered(olderThanDays: settings.pruneDeliveredAfterDays)
                     lastPrune = now
                 }
+                // Quiet hours are read once a batch (the calendar tells the rest days), before the
+                // claim: a failed read fails the batch while its rows are still pending.
+                let quietUntil = try settings.quietHours.flatMap { try supervisor.quietUntil(clock(), quiet: $0) }
                 let batch = try supervisor.claimDeliveries(limit: Self.batchSize)
                 failures = 0
                 if batch.isEmpty {
@@ -114,9 +117,6 @@ public final class DeliveryWorker: Service, Sendable {
                     await wakeup.wait(timeout: next.map { max($0.timeIntervalSince(clock()), 0.001) })
                     continue
                 }
-                // Quiet hours are read once a batch (the calendar tells the rest days); a failed read
-                // fails the batch before it is attempted, rather than ignoring them.
-                let quietUntil = try settings.quietHours.flatMap { try supervisor.quietUntil(clock(), quiet: $0) }
                 let outcomes = await deliver(batch, settings: settings, client: client, quietUntil: quietUntil)
                 do {
                     let written = try finish(outcomes, supervisor)
@@ -130,6 +130,12 @@ public final class DeliveryWorker: Service, Sendable {
                 failures += 1
                 await backOff(after: error, failures: failures)
             }
+        }
+        // Stopping: one last try at what is held, so that a delivered row is not sent again
+        // after the next start (which sets rows left delivering pending again).
+        for held in unwritten {
+            guard let written = try? supervisor.finishDeliveries(held.outcomes) else { break }
+            logDead(held.outcomes, of: held.batch, written: written, settings: held.settings)
         }
     }
 

@@ -39,7 +39,8 @@ public struct AlertEvaluation: Sendable {
     /// Whether the alerts kept were taken as in force without evaluating (a restart on the day
     /// last evaluated, nothing recorded since, the same settings).
     public var resumed = false
-    /// The wall clock's day, when it is behind the day evaluated (a day already evaluated holds).
+    /// The wall clock's day, when it is behind the day evaluated (a day already evaluated holds,
+    /// up to ``Supervisor/maximumHeldDays``).
     public var clockBehind: CivilDate? = nil
 }
 
@@ -127,12 +128,15 @@ extension Supervisor {
     /// transaction, for every destination `notify` routes it to.
     public func evaluateAlerts(settings: AlertSettings, notify: NotifySettings = NotifySettings(), starting: Bool, compliance: Bool = true,
                                foldAll: Bool = false) throws -> AlertEvaluation {
-        // The daemon's day never goes back. A clock set behind a day already evaluated (or not
-        // yet synchronized) would clear alerts and raise them again once it is right, each
-        // transition logged and delivered twice: the day last evaluated holds until the clock
-        // reaches it. (`spotcheck alerts --as-of` still answers for any day.)
+        // A clock set back a little behind a day already evaluated (a correction across
+        // midnight) would clear alerts and raise them again once it is right, each transition
+        // logged and delivered twice: the day last evaluated holds until the clock reaches it.
+        // A step back of more than `maximumHeldDays` is a correction of a clock that ran ahead:
+        // taken, or the daemon would sit on a wrong day until the world got there.
+        // (`spotcheck alerts --as-of` answers for any day.)
         let clockDay = today
-        let day = try store.lastEvaluation().map { max($0.day, clockDay) } ?? clockDay
+        let lastDay = try store.lastEvaluation()?.day
+        let day = if let lastDay, lastDay > clockDay, lastDay <= clockDay.adding(days: Self.maximumHeldDays) { lastDay } else { clockDay }
         let behind = day > clockDay ? clockDay : nil
         let basis = EvaluationBasis(region: region, dueSoonWorkdays: dueSoonWorkdays, escalateAfterWorkdays: settings.escalateAfterWorkdays,
                                     program: Self.program)
@@ -201,6 +205,9 @@ extension Supervisor {
                                    raised: raised.count, cleared: cleared.count, inForce: inForce, seenSeq: seenSeq, clockBehind: behind)
         }
     }
+
+    /// How many days behind the day last evaluated the clock may be and that day still hold.
+    public static let maximumHeldDays = 2
 
     /// The running executable as a file: its path, size and modification time, which an upgrade
     /// changes (one stat, once a process).
