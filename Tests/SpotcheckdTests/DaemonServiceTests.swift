@@ -43,6 +43,48 @@ struct DaemonServiceTests {
         #expect(harness.wait(daemon) == 0, "a clean exit: \(daemon.stderr)")
     }
 
+    @Test("another writer holding the database as the daemon starts: READY from the state kept, the delivery worker retries (logged) instead of stopping the daemon, and carries on once the lock is gone")
+    func busyDatabaseAtStart() throws {
+        let harness = try Self.deployment()
+        // A first run evaluates and keeps the state; the restart below resumes from it, reading only.
+        var daemon = try harness.startDaemon()
+        #expect(harness.notifications(until: "READY=1").last?.contains("READY=1") == true, "\(daemon.stderr)")
+        _ = harness.notifications(until: "STATUS=")
+        kill(daemon.pid, SIGTERM)
+        #expect(harness.wait(daemon) == 0, "\(daemon.stderr)")
+
+        // Another process holds the write lock for longer than the daemon's 10 s busy timeout.
+        let locked = harness.directory.appendingPathComponent("locked").path
+        let holder = try harness.spawn("/usr/bin/python3", ["-c", """
+            import sqlite3, sys, time
+            connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+            connection.execute("BEGIN IMMEDIATE")
+            open(sys.argv[2], "w").close()
+            time.sleep(13)
+            connection.execute("ROLLBACK")
+            """, harness.database, locked])
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !FileManager.default.fileExists(atPath: locked), ContinuousClock.now < deadline { usleep(20_000) }
+        #expect(FileManager.default.fileExists(atPath: locked), "the lock is held: \(holder.stderr)")
+        daemon = try harness.startDaemon()
+        #expect(harness.notifications(until: "READY=1").last?.contains("READY=1") == true, "READY while the lock is held: \(daemon.stderr)")
+        #expect(harness.wait(holder, timeout: 20) == 0, "\(holder.stderr)")
+        // The worker's first try waited out the busy timeout, failed, and tries again 5 s later.
+        let retried = ContinuousClock.now + .seconds(12)
+        while !daemon.stderr.contains("opening the outbox failed (1 in a row)"), ContinuousClock.now < retried { usleep(100_000) }
+        #expect(daemon.stderr.contains("opening the outbox failed (1 in a row)"), "\(daemon.stderr)")
+        usleep(7_000_000)
+        var status: Int32 = 0
+        #expect(waitpid(daemon.pid, &status, WNOHANG) == 0, "still running: \(daemon.stderr)")
+        #expect(!daemon.stderr.contains("opening the outbox failed (2 in a row)") && !daemon.stderr.contains("critical"), "\(daemon.stderr)")
+        // Free again: a CLI write reaches it as usual.
+        let rates = try harness.spotcheck(["plan", "create", "--year", "2027", "--jurisdiction", "640000", "--category", "lawyer", "--months", "5,10"], now: Self.morning)
+        #expect(rates.status == 0, "\(rates.stderr)")
+        #expect(harness.notifications(until: "STATUS=", timeout: 10).last?.contains("STATUS=") == true, "evaluated after the write: \(daemon.stderr)")
+        kill(daemon.pid, SIGTERM)
+        #expect(harness.wait(daemon) == 0, "\(daemon.stderr)")
+    }
+
     @Test("SIGHUP reloads a changed configuration (the language of the entries), and keeps the running one when the new one is broken")
     func reload() throws {
         let harness = try Self.deployment()
