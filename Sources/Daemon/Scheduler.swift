@@ -164,7 +164,9 @@ public final class Scheduler: Service, Sendable {
                 }
                 // The watchdog is pinged every half period from this loop, however long an evaluation took.
                 let untilPing = watchdog.map { max($0 - (monotonic.now - lastPing), .zero) }
-                let wakes = await waiter.wait(timeout: [untilPing, watchPoll, armPoll].compactMap { $0 }.min())
+                // A watched directory removed (and not back yet) is looked at every 2 s too.
+                let lostPoll: Duration? = waiter.watchingAll ? nil : .seconds(2)
+                let wakes = await waiter.wait(timeout: [untilPing, watchPoll, armPoll, lostPoll].compactMap { $0 }.min())
                 if let watchdog, monotonic.now - lastPing >= watchdog { ping() }
                 let (reload, stopping) = state.withLock { state in
                     defer { state.reloadRequested = false }

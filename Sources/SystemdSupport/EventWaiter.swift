@@ -24,14 +24,17 @@ public struct Wakes: Sendable, Equatable {
 /// inotify and eventfd together.
 ///
 /// One task at a time calls ``arm(at:)``, ``watch(directory:)`` and ``wait(timeout:)``, and
-/// ``watch(directory:)`` only before the first wait (the directories are then read by the wait's
-/// thread); ``interrupt()`` may be called from anywhere. The blocking poll runs on a thread of its
+/// ``watch(directory:)`` only between waits (the directories are read and updated by the wait's
+/// thread while it polls); ``interrupt()`` may be called from anywhere. The blocking poll runs on a thread of its
 /// own, never on the cooperative pool.
 public final class EventWaiter: @unchecked Sendable {
     public let timer: WallClockTimer
     private let inotify: Int32
     private let wakeup: Int32
     private var directories: [Int32: String] = [:]
+    /// Directories whose watch went away (removed, or the file system unmounted): watched again
+    /// at the start of each wait once they are back.
+    private var lost: [String] = []
     /// The last arm found the clock set since the timer was read: the next wait says so at once.
     private var clockChangedWhileArming = false
 
@@ -58,6 +61,9 @@ public final class EventWaiter: @unchecked Sendable {
         directories[descriptor] = path
     }
 
+    /// Whether every directory asked for is watched (one removed and not back yet is not).
+    public var watchingAll: Bool { lost.isEmpty }
+
     /// Arms the wall-clock timer for `instant` (seconds since the epoch). A clock change the arm
     /// reports comes back from the next ``wait(timeout:)`` as the timer's ``WallClockTimer/Event/clockChanged``.
     public func arm(at instant: Double) throws(SystemError) {
@@ -73,6 +79,7 @@ public final class EventWaiter: @unchecked Sendable {
     /// Waits until the timer fires or is cancelled by a clock change, a watched file changes,
     /// ``interrupt()`` is called, or `timeout` passes (`nil`: no timeout).
     public func wait(timeout: Duration?) async -> Wakes {
+        lost.removeAll { path in (try? watch(directory: path)) != nil }
         if clockChangedWhileArming {
             clockChangedWhileArming = false
             return Wakes(timer: .clockChanged)
@@ -130,7 +137,11 @@ public final class EventWaiter: @unchecked Sendable {
                 // The name is NUL-padded to `len` bytes: decode up to the first NUL, within the record.
                 let nameBytes = buffer[nameStart..<nameEnd].prefix { $0 != 0 }
                 let name = String(decoding: nameBytes, as: UTF8.self)
-                if event.mask & UInt32(IN_Q_OVERFLOW) != 0 || event.mask & UInt32(IN_IGNORED) != 0 { overflowed = true }
+                if event.mask & UInt32(IN_Q_OVERFLOW) != 0 { overflowed = true }
+                if event.mask & UInt32(IN_IGNORED) != 0, let directory = directories.removeValue(forKey: event.wd) {
+                    overflowed = true
+                    lost.append(directory)
+                }
                 if let directory = directories[event.wd], !name.isEmpty { changed.insert(directory + "/" + name) }
                 offset = nameEnd
             }

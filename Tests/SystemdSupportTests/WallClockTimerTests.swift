@@ -53,6 +53,29 @@ struct WallClockTimerTests {
         #expect(wakes.timer == .none)
     }
 
+    @Test("a watched directory removed wakes the wait as a possible miss; made again, it is watched again")
+    func directoryRemovedAndBack() async throws {
+        let waiter = try EventWaiter()
+        try waiter.arm(at: WallClockTimer.systemNow() + 3600)
+        let directory = "/tmp/spotcheck-waiter-gone-\(getpid())"
+        mkdir(directory, 0o700)
+        defer { unlink(directory + "/file"); rmdir(directory) }
+        try waiter.watch(directory: directory)
+        #expect(waiter.watchingAll)
+        rmdir(directory)
+        #expect(await waiter.wait(timeout: .seconds(5)).overflowed, "changes may have been missed")
+        #expect(!waiter.watchingAll)
+        // Still gone: the wait times out, and says it is not watching everything.
+        #expect(await waiter.wait(timeout: .milliseconds(100)).timedOut && !waiter.watchingAll)
+        mkdir(directory, 0o700)
+        _ = await waiter.wait(timeout: .milliseconds(100))  // watched again as this wait starts
+        #expect(waiter.watchingAll)
+        let file = fopen(directory + "/file", "w")
+        fputs("x", file)
+        fclose(file)
+        #expect(await waiter.wait(timeout: .seconds(5)).changedFiles.contains(directory + "/file"))
+    }
+
     @Test("a clock set before an arm (timerfd_settime fails with ECANCELED): the arm tries again, arms the timer, and the next wait reports the clock change at once")
     func clockSetBeforeArm() async throws {
         let calls = Mutex(0)
