@@ -124,7 +124,7 @@ extension Supervisor {
     /// is with `foldAll`. Without `compliance`, the yearly rules' alerts are left as they are
     /// kept (neither raised nor cleared): the daemon's first pass, before READY=1, the second
     /// pass right after it; that first pass resumes from the state kept when it is current
-    /// (``resume(day:basis:settings:)``). Each raised transition is enqueued, in the same
+    /// (``resume(day:basis:last:settings:)``). Each raised transition is enqueued, in the same
     /// transaction, for every destination `notify` routes it to.
     public func evaluateAlerts(settings: AlertSettings, notify: NotifySettings = NotifySettings(), starting: Bool, compliance: Bool = true,
                                foldAll: Bool = false) throws -> AlertEvaluation {
@@ -135,12 +135,13 @@ extension Supervisor {
         // taken, or the daemon would sit on a wrong day until the world got there.
         // (`spotcheck alerts --as-of` answers for any day.)
         let clockDay = today
-        let lastDay = try store.lastEvaluation()?.day
-        let day = if let lastDay, lastDay > clockDay, lastDay <= clockDay.adding(days: Self.maximumHeldDays) { lastDay } else { clockDay }
+        // Read once: only this evaluation writes it (the retries below are for the CLI's writes).
+        let last = try store.lastEvaluation()
+        let day = if let lastDay = last?.day, lastDay > clockDay, lastDay <= clockDay.adding(days: Self.maximumHeldDays) { lastDay } else { clockDay }
         let behind = day > clockDay ? clockDay : nil
         let basis = EvaluationBasis(region: region, dueSoonWorkdays: dueSoonWorkdays, escalateAfterWorkdays: settings.escalateAfterWorkdays,
                                     program: Self.program)
-        if starting, !compliance, !foldAll, var resumed = try resume(day: day, basis: basis, settings: settings) {
+        if starting, !compliance, !foldAll, var resumed = try resume(day: day, basis: basis, last: last, settings: settings) {
             resumed.clockBehind = behind
             return resumed
         }
@@ -148,7 +149,6 @@ extension Supervisor {
         while true {
             attempt += 1
             let seq = try store.lastAuditSeq()
-            let last = try store.lastEvaluation()
             let layers = try calendarLayersInForce()
             let calendar = WorkingDayCalendar(region: Region(name: region), layers: layers)
             // Only the daemon writes the kept state: it is read on a connection of its own, on
@@ -222,9 +222,9 @@ extension Supervisor {
     /// `basis`, and nothing was recorded since, the deadline alerts kept are those in force (their
     /// statuses change only with the day, the records and the settings). Reports their counts and
     /// the entries not yet logged (a crash between the two); the second pass evaluates as always.
-    func resume(day: CivilDate, basis: EvaluationBasis, settings: AlertSettings) throws(StoreError) -> AlertEvaluation? {
+    func resume(day: CivilDate, basis: EvaluationBasis, last: DaemonEvaluation?, settings: AlertSettings) throws(StoreError) -> AlertEvaluation? {
         let seq = try store.lastAuditSeq()
-        guard basis.program != nil, let last = try store.lastEvaluation(), last.day == day, last.auditSeq == seq, last.basis == basis else { return nil }
+        guard basis.program != nil, let last, last.day == day, last.auditSeq == seq, last.basis == basis else { return nil }
         let unlogged = try store.unloggedAlerts()
         // The deadline kinds, as the first pass counts them (the yearly rules' come in the second).
         let inForce = try store.keptAlertCounts().filter { !$0.key.isCompliance }
