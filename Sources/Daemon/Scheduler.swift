@@ -111,14 +111,9 @@ public final class Scheduler: Service, Sendable {
         var deployment = initial
         let databaseDirectory = Self.directory(of: deployment.databasePath)
         let databaseName = URL(fileURLWithPath: deployment.databasePath).lastPathComponent
-        // Without an inotify watch (the user's inotify limits reached), CLI writes are looked for
-        // every 2 s instead of on the event: slower, but within the 5 s promised.
-        var watchPoll: Duration?
-        do {
-            try waiter.watch(directory: databaseDirectory)
-        } catch {
-            watchPoll = .seconds(2)
-            logger.warning("cannot watch the database's directory (\(error)); CLI changes are looked for every 2 s", metadata: ["ERROR": "\(error)"])
+        if let error = waiter.watchWhenPossible(directory: databaseDirectory) {
+            logger.warning("cannot watch the database's directory (\(error)); CLI changes are looked for every 2 s until it can",
+                           metadata: ["ERROR": "\(error)"])
         }
         if let file = clock.file { try waiter.watch(directory: Self.directory(of: file)) }
         var supervisor = try makeSupervisor(deployment)
@@ -164,9 +159,10 @@ public final class Scheduler: Service, Sendable {
                 }
                 // The watchdog is pinged every half period from this loop, however long an evaluation took.
                 let untilPing = watchdog.map { max($0 - (monotonic.now - lastPing), .zero) }
-                // A watched directory removed (and not back yet) is looked at every 2 s too.
-                let lostPoll: Duration? = waiter.watchingAll ? nil : .seconds(2)
-                let wakes = await waiter.wait(timeout: [untilPing, watchPoll, armPoll, lostPoll].compactMap { $0 }.min())
+                // Without every inotify watch (the limits reached, a directory removed and not back
+                // yet), CLI writes are looked for every 2 s: slower, but within the 5 s promised.
+                let changePoll: Duration? = waiter.watchingAll ? nil : .seconds(2)
+                let wakes = await waiter.wait(timeout: [untilPing, armPoll, changePoll].compactMap { $0 }.min())
                 if let watchdog, monotonic.now - lastPing >= watchdog { ping() }
                 let (reload, stopping) = state.withLock { state in
                     defer { state.reloadRequested = false }

@@ -25,8 +25,8 @@ public struct Wakes: Sendable, Equatable {
 ///
 /// One task at a time calls ``arm(at:)``, ``watch(directory:)`` and ``wait(timeout:)``, and
 /// ``watch(directory:)`` only between waits (the directories are read and updated by the wait's
-/// thread while it polls); ``interrupt()`` may be called from anywhere. The blocking poll runs on a thread of its
-/// own, never on the cooperative pool.
+/// thread while it polls); ``interrupt()`` may be called from anywhere. The blocking poll runs on
+/// a thread of its own, never on the cooperative pool.
 public final class EventWaiter: @unchecked Sendable {
     public let timer: WallClockTimer
     private let inotify: Int32
@@ -61,7 +61,20 @@ public final class EventWaiter: @unchecked Sendable {
         directories[descriptor] = path
     }
 
-    /// Whether every directory asked for is watched (one removed and not back yet is not).
+    /// Watches `path` now if it can, else from the start of a later wait that can (the directory
+    /// missing, or the user's inotify limits reached); returns why it could not yet.
+    public func watchWhenPossible(directory path: String) -> SystemError? {
+        do {
+            try watch(directory: path)
+            return nil
+        } catch {
+            lost.append(path)
+            return error
+        }
+    }
+
+    /// Whether every directory asked for is watched (one removed and not back yet, or not yet
+    /// watchable, is not): until then the caller must look for changes itself.
     public var watchingAll: Bool { lost.isEmpty }
 
     /// Arms the wall-clock timer for `instant` (seconds since the epoch). A clock change the arm

@@ -76,6 +76,23 @@ struct WallClockTimerTests {
         #expect(await waiter.wait(timeout: .seconds(5)).changedFiles.contains(directory + "/file"))
     }
 
+    @Test("a directory not there yet is watched from the first wait after it appears")
+    func watchWhenPossible() async throws {
+        let waiter = try EventWaiter()
+        try waiter.arm(at: WallClockTimer.systemNow() + 3600)
+        let directory = "/tmp/spotcheck-waiter-later-\(getpid())"
+        defer { unlink(directory + "/file"); rmdir(directory) }
+        #expect(waiter.watchWhenPossible(directory: directory)?.code == ENOENT)
+        #expect(!waiter.watchingAll)
+        mkdir(directory, 0o700)
+        _ = await waiter.wait(timeout: .milliseconds(100))
+        #expect(waiter.watchingAll)
+        let file = fopen(directory + "/file", "w")
+        fputs("x", file)
+        fclose(file)
+        #expect(await waiter.wait(timeout: .seconds(5)).changedFiles.contains(directory + "/file"))
+    }
+
     @Test("a clock set before an arm (timerfd_settime fails with ECANCELED): the arm tries again, arms the timer, and the next wait reports the clock change at once")
     func clockSetBeforeArm() async throws {
         let calls = Mutex(0)
